@@ -1,0 +1,116 @@
+package org.probity.connectors.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.probity.connectors.ingest.EventStream;
+import org.probity.connectors.ingest.IngestDecoder;
+import org.probity.connectors.ingest.Ingested;
+import org.probity.schema.Alert;
+import org.probity.schema.DeadLetter;
+import org.probity.schema.UnitStatus;
+import org.probity.schema.codec.SingleObjectCodec;
+
+/** Kafka sources for the four event topics and sinks for alerts, unit status and dead letters. */
+public final class KafkaConnectors {
+  private KafkaConnectors() {}
+
+  /**
+   * The source of one event topic. Starts from the group's committed offsets (earliest on first
+   * start) and reads {@code read_committed}, so aborted upstream transactions are never seen.
+   */
+  public static KafkaSource<Ingested> eventSource(KafkaSettings settings, EventStream stream, IngestDecoder decoder) {
+    return KafkaSource.<Ingested>builder()
+        .setBootstrapServers(settings.bootstrapServers())
+        .setTopics(settings.topic(stream))
+        .setGroupId(settings.groupId())
+        .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+        .setDeserializer(new IngestDeserializer(stream, decoder))
+        .setProperty("isolation.level", "read_committed")
+        .setProperty("partition.discovery.interval.ms", "60000")
+        .build();
+  }
+
+  /**
+   * Event time from the event; bounded out-of-orderness per Kafka partition; a partition with no
+   * traffic for {@code idleness} stops holding the watermark back (the Kafka source does not go
+   * idle by itself). Dead letters carry no time and never move the watermark.
+   */
+  public static WatermarkStrategy<Ingested> watermarks(Duration outOfOrderness, Duration idleness) {
+    return WatermarkStrategy.<Ingested>forBoundedOutOfOrderness(outOfOrderness)
+        .withTimestampAssigner((in, previous) -> in.timestamp())
+        .withIdleness(idleness);
+  }
+
+  public static KafkaSink<Alert> alertSink(KafkaSettings settings) {
+    return sink(settings, settings.alertsTopic(), Alert.class, Alert::getAlertId, settings.exactlyOnce(),
+        settings.transactionalIdPrefix());
+  }
+
+  public static KafkaSink<UnitStatus> unitStatusSink(KafkaSettings settings) {
+    return sink(settings, settings.unitStatusTopic(), UnitStatus.class, UnitStatus::getUnitId,
+        settings.exactlyOnce(), settings.transactionalIdPrefix() + "-unit-status");
+  }
+
+  /** Dead letters are at-least-once: a repeat is harmless, its key names the source record. */
+  public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings settings) {
+    return sink(settings, settings.deadLetterTopic(), DeadLetter.class, KafkaConnectors::deadLetterKey,
+        false, settings.transactionalIdPrefix() + "-deadletter");
+  }
+
+  /** {@code topic-partition-offset}, or {@code file:line} for a replayed file. */
+  public static String deadLetterKey(DeadLetter d) {
+    if (d.getSourcePartition() != null && d.getSourceOffset() != null) {
+      return d.getSourceTopic() + "-" + d.getSourcePartition() + "-" + d.getSourceOffset();
+    }
+    return d.getSourceTopic() + ":" + d.getLineNumber();
+  }
+
+  private static <T extends SpecificRecordBase> KafkaSink<T> sink(KafkaSettings settings, String topic,
+      Class<T> type, SerializableFunction<T, String> key, boolean exactlyOnce, String transactionalIdPrefix) {
+    KafkaRecordSerializationSchema<T> serializer = new SingleObjectSerializer<>(topic, type, key);
+    var builder = KafkaSink.<T>builder()
+        .setBootstrapServers(settings.bootstrapServers())
+        .setRecordSerializer(serializer);
+    if (exactlyOnce) {
+      builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+          .setTransactionalIdPrefix(transactionalIdPrefix)
+          .setProperty("transaction.timeout.ms", Long.toString(settings.transactionTimeout().toMillis()));
+    } else {
+      builder.setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+          .setProperty("linger.ms", "5");
+    }
+    return builder.build();
+  }
+
+  /** Key as UTF-8, value as Avro single-object encoding. */
+  static final class SingleObjectSerializer<T extends SpecificRecordBase> implements KafkaRecordSerializationSchema<T> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+    private final SingleObjectCodec<T> codec;
+    private final SerializableFunction<T, String> key;
+
+    SingleObjectSerializer(String topic, Class<T> type, SerializableFunction<T, String> key) {
+      this.topic = topic;
+      this.codec = SingleObjectCodec.of(type);
+      this.key = key;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+      // No record timestamp: an alert's event time may be a year old in a replay, and the
+      // topic's retention would delete it at once; the alert carries its own times.
+      return new ProducerRecord<>(topic, null, null, key.apply(element).getBytes(StandardCharsets.UTF_8),
+          codec.encode(element));
+    }
+  }
+}
