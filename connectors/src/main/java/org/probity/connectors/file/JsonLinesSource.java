@@ -87,6 +87,9 @@ public final class JsonLinesSource {
           return null;
         }
         lineNumber++;
+        if (lineNumber == 1 && line.startsWith("\uFEFF")) {
+          line = line.substring(1); // a UTF-8 byte order mark, as some editors write
+        }
       } while (line.isBlank());
       return decoder.fromJsonLine(file, lineNumber, line);
     }

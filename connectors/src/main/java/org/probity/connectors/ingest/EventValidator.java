@@ -71,7 +71,7 @@ public final class EventValidator {
 
   private static String payment(PaymentEvent e) {
     if (e.getAction() == org.probity.schema.PaymentAction.SIGNED) {
-      if (e.getSignerId() == null) {
+      if (absent(e.getSignerId())) {
         return missing("signerId", e.getAction());
       }
       if (e.getSignerRole() == null) {
@@ -91,12 +91,12 @@ public final class EventValidator {
         if (e.getMethod() == null) {
           return missing("method", e.getAction());
         }
-        if (e.getSupplierId() == null) {
+        if (absent(e.getSupplierId())) {
           return missing("supplierId", e.getAction());
         }
         return null;
       case BID_SUBMITTED:
-        if (e.getBidderId() == null) {
+        if (absent(e.getBidderId())) {
           return missing("bidderId", e.getAction());
         }
         if (e.getAmountFen() == null) {
@@ -113,23 +113,28 @@ public final class EventValidator {
   private static String decision(DecisionEvent e) {
     switch (e.getAction()) {
       case AGENDA_NOTIFIED:
-        return e.getTopicId() == null ? missing("topicId", e.getAction()) : null;
+        return absent(e.getTopicId()) ? missing("topicId", e.getAction()) : null;
       case STATEMENT:
-        if (e.getTopicId() == null) {
+        if (absent(e.getTopicId())) {
           return missing("topicId", e.getAction());
         }
-        if (e.getMemberId() == null) {
+        if (absent(e.getMemberId())) {
           return missing("memberId", e.getAction());
         }
         return e.getMemberRole() == null ? missing("memberRole", e.getAction()) : null;
       case DECIDED:
-        if (e.getTopicId() == null) {
+        if (absent(e.getTopicId())) {
           return missing("topicId", e.getAction());
         }
-        return e.getDecisionRef() == null ? missing("decisionRef", e.getAction()) : null;
+        return absent(e.getDecisionRef()) ? missing("decisionRef", e.getAction()) : null;
       default:
         return null;
     }
+  }
+
+  /** A field an action requires is missing when null or blank: a blank signer is no signer. */
+  private static boolean absent(CharSequence value) {
+    return value == null || value.toString().isBlank();
   }
 
   private static String missing(String field, Object action) {

@@ -1,19 +1,30 @@
 package org.probity.connectors.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.probity.connectors.json.AvroJson;
 import org.probity.connectors.json.InvalidRecordException;
 import org.probity.schema.DeadLetter;
+import org.probity.schema.codec.SchemaHistory;
 import org.probity.schema.codec.SingleObjectCodec;
 
 /**
@@ -23,10 +34,15 @@ import org.probity.schema.codec.SingleObjectCodec;
  */
 public final class IngestDecoder implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Two objects on one line (a lost newline) are an error, not the first object and silence. */
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /** {@code C3 01} and the 8-byte fingerprint before the Avro body. */
+  private static final int HEADER_LENGTH = 10;
 
   private final AvroJson json;
   private transient Map<EventStream, SingleObjectCodec<? extends SpecificRecordBase>> codecs;
+  private transient Map<EventStream, Map<Long, Schema>> writerSchemas;
 
   public IngestDecoder(AvroJson json) {
     this.json = json;
@@ -43,6 +59,11 @@ public final class IngestDecoder implements Serializable {
     }
     SpecificRecordBase event;
     try {
+      String corrupt = checkBody(stream, value);
+      if (corrupt != null) {
+        return dead(topic, partition, offset, null, null, value,
+            "cannot decode " + stream.recordClass().getSimpleName() + ": " + corrupt);
+      }
       event = codec(stream).decode(value);
     } catch (MissingSchemaException e) {
       return dead(topic, partition, offset, null, null, value,
@@ -93,6 +114,50 @@ public final class IngestDecoder implements Serializable {
   /** The JSON line of an event, with its {@code "stream"} first. */
   public String toJsonLine(SpecificRecordBase event) {
     return json.write(event, "stream", EventStream.of(event).jsonName());
+  }
+
+  /**
+   * Walks the body with the writer's schema without materialising anything. The Avro decoder
+   * allocates a string or bytes field at the length the record claims before it reads it, so a
+   * 14-byte poison record claiming a 2 GB string ends in an OutOfMemoryError (which no catch here
+   * should swallow) instead of a dead letter; skipping fails with an EOFException instead. Also
+   * rejects bytes left over after the record. Returns the problem, or null to let the codec decode
+   * (it reports a bad header or an unknown fingerprint itself).
+   */
+  private String checkBody(EventStream stream, byte[] value) throws IOException {
+    if (value.length < HEADER_LENGTH || value[0] != (byte) 0xC3 || value[1] != (byte) 0x01) {
+      return null;
+    }
+    long fingerprint = ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    Schema writer = writerSchemas(stream).get(fingerprint);
+    if (writer == null) {
+      return null;
+    }
+    BinaryDecoder in = DecoderFactory.get().binaryDecoder(value, HEADER_LENGTH, value.length - HEADER_LENGTH, null);
+    try {
+      GenericDatumReader.skip(writer, in);
+    } catch (EOFException e) {
+      return "truncated or corrupt body: it runs past the end of the record's " + value.length + " bytes";
+    }
+    if (!in.isEnd()) {
+      return "unexpected bytes after the end of the record";
+    }
+    return null;
+  }
+
+  private Map<Long, Schema> writerSchemas(EventStream stream) {
+    if (writerSchemas == null) {
+      writerSchemas = new EnumMap<>(EventStream.class);
+    }
+    return writerSchemas.computeIfAbsent(stream, s -> {
+      Map<Long, Schema> byFingerprint = new HashMap<>();
+      Schema current = codec(s).schema();
+      for (Schema released : SchemaHistory.versions(current.getName())) {
+        byFingerprint.put(SchemaNormalization.parsingFingerprint64(released), released);
+      }
+      byFingerprint.put(SchemaNormalization.parsingFingerprint64(current), current);
+      return byFingerprint;
+    });
   }
 
   private SingleObjectCodec<? extends SpecificRecordBase> codec(EventStream stream) {

@@ -8,6 +8,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -29,6 +30,21 @@ public final class KafkaConnectors {
    * start) and reads {@code read_committed}, so aborted upstream transactions are never seen.
    */
   public static KafkaSource<Ingested> eventSource(KafkaSettings settings, EventStream stream, IngestDecoder decoder) {
+    return builder(settings, stream, decoder).build();
+  }
+
+  /**
+   * As {@link #eventSource(KafkaSettings, EventStream, IngestDecoder)}, but bounded: finishes once
+   * every partition reaches {@code stoppingOffsets} (e.g. {@link OffsetsInitializer#latest()}, the
+   * end when the job starts), for replays, batch back-fills and tests.
+   */
+  public static KafkaSource<Ingested> eventSource(KafkaSettings settings, EventStream stream, IngestDecoder decoder,
+      OffsetsInitializer stoppingOffsets) {
+    return builder(settings, stream, decoder).setBounded(stoppingOffsets).build();
+  }
+
+  private static KafkaSourceBuilder<Ingested> builder(KafkaSettings settings, EventStream stream,
+      IngestDecoder decoder) {
     return KafkaSource.<Ingested>builder()
         .setBootstrapServers(settings.bootstrapServers())
         .setTopics(settings.topic(stream))
@@ -36,8 +52,7 @@ public final class KafkaConnectors {
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
         .setDeserializer(new IngestDeserializer(stream, decoder))
         .setProperty("isolation.level", "read_committed")
-        .setProperty("partition.discovery.interval.ms", "60000")
-        .build();
+        .setProperty("partition.discovery.interval.ms", "60000");
   }
 
   /**

@@ -1,0 +1,142 @@
+package org.probity.connectors.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.file.src.reader.StreamFormat;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.probity.connectors.TestEvents;
+import org.probity.connectors.ingest.IngestDecoder;
+import org.probity.connectors.ingest.Ingested;
+import org.probity.schema.DeadLetter;
+import org.probity.schema.ProcurementEvent;
+
+class JsonLinesSourceTest {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension();
+
+  private final IngestDecoder decoder = TestEvents.decoder();
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void goodLinesBecomeEventsInOrderAndBadLinesDeadLettersWithTheirLineNumbers(@TempDir Path dir)
+      throws Exception {
+    SpecificRecordBase a1 = TestEvents.approval("a-1");
+    SpecificRecordBase p1 = TestEvents.signedPayment("p-1");
+    SpecificRecordBase d1 = TestEvents.decided("d-1");
+    List<SpecificRecordBase> orders = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      orders.add(TestEvents.order("r-" + i, 1000L + i));
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add(decoder.toJsonLine(a1));                                    // 1
+    lines.add("");                                                        // 2  blank: skipped
+    lines.add(decoder.toJsonLine(p1));                                    // 3
+    lines.add("{\"stream\":\"payment\", oops");                           // 4  not JSON
+    lines.add("   \t");                                                   // 5  blank: skipped
+    lines.add(decoder.toJsonLine(d1).replace("\"stream\":\"decision\",", "")); // 6  no stream
+    for (SpecificRecordBase order : orders) {                             // 7..36
+      lines.add(decoder.toJsonLine(order));
+    }
+    lines.add(decoder.toJsonLine(TestEvents.order("r-neg", -1L)));         // 37 invalid value
+    lines.add("{\"stream\":\"salary\",\"eventId\":\"x-1\"}");             // 38 unknown stream
+    lines.add(decoder.toJsonLine(d1));                                    // 39, no newline at the end
+    Path file = dir.resolve("events-2025.jsonl");
+    Files.writeString(file, String.join("\n", lines), StandardCharsets.UTF_8);
+
+    List<Ingested> out = run(file);
+
+    List<SpecificRecordBase> expectedEvents = new ArrayList<>(List.of(a1, p1));
+    expectedEvents.addAll(orders);
+    expectedEvents.add(d1);
+    assertThat(out.stream().filter(in -> !in.isDeadLetter()).map(Ingested::event).toList())
+        .as("the good events, in file order")
+        .containsExactlyElementsOf(expectedEvents);
+
+    List<DeadLetter> dead = out.stream().filter(Ingested::isDeadLetter).map(in -> in.deadLetter).toList();
+    assertThat(dead).extracting(DeadLetter::getLineNumber).containsExactly(4L, 6L, 37L, 38L);
+    assertThat(dead).extracting(DeadLetter::getError).satisfiesExactly(
+        e -> assertThat(e).startsWith("not JSON"),
+        e -> assertThat(e).contains("field 'stream'"),
+        e -> assertThat(e).contains("field 'amountFen' is negative: -1"),
+        e -> assertThat(e).contains("field 'stream'"));
+    assertThat(dead).extracting(DeadLetter::getEventId).containsExactly(null, "d-1", "r-neg", "x-1");
+    for (DeadLetter d : dead) {
+      assertThat(d.getSourceTopic()).isEqualTo("events-2025.jsonl");
+      assertThat(d.getSourcePartition()).isNull();
+      assertThat(d.getSourceOffset()).isNull();
+      String line = lines.get(d.getLineNumber().intValue() - 1);
+      assertThat(d.getRaw()).isEqualTo(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+    }
+    // Everything in the file is accounted for: 36 non-blank lines, nothing dropped silently.
+    assertThat(out).hasSize(36);
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void readsCrlfLinesAndAByteOrderMark(@TempDir Path dir) throws Exception {
+    ProcurementEvent first = TestEvents.order("r-1", 1L);
+    ProcurementEvent second = TestEvents.order("r-2", 2L);
+    Path file = dir.resolve("windows.jsonl");
+    Files.writeString(file, "\uFEFF" + decoder.toJsonLine(first) + "\r\n\r\nnope\r\n" + decoder.toJsonLine(second)
+        + "\r\n", StandardCharsets.UTF_8);
+
+    List<Ingested> out = run(file);
+
+    assertThat(out).hasSize(3);
+    assertThat(out.get(0).procurement).isEqualTo(first);
+    assertThat(out.get(1).deadLetter.getLineNumber()).isEqualTo(3L);
+    assertThat(out.get(1).deadLetter.getRaw()).isEqualTo(ByteBuffer.wrap("nope".getBytes(StandardCharsets.UTF_8)));
+    assertThat(out.get(2).procurement).isEqualTo(second);
+  }
+
+  @Test
+  void aRestoredReaderStartsAtTheBeginningSoLineNumbersStayRight(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("restore.jsonl");
+    Files.writeString(file, "\n" + decoder.toJsonLine(TestEvents.order("r-1", 1L)) + "\nbad\n",
+        StandardCharsets.UTF_8);
+    JsonLinesSource.NumberedLineFormat format = new JsonLinesSource.NumberedLineFormat(decoder, "restore.jsonl");
+    org.apache.flink.core.fs.Path path = new org.apache.flink.core.fs.Path(file.toUri());
+    long length = Files.size(file);
+
+    try (var stream = FileSystem.getLocalFileSystem().open(path)) {
+      stream.seek(length / 2);
+      StreamFormat.Reader<Ingested> reader =
+          format.restoreReader(new Configuration(), stream, length / 2, length, length);
+      assertThat(reader.read().eventId()).isEqualTo("r-1");
+      assertThat(reader.read().deadLetter.getLineNumber()).isEqualTo(3L);
+      assertThat(reader.read()).isNull();
+      reader.close();
+    }
+    assertThat(format.isSplittable()).isFalse();
+  }
+
+  private List<Ingested> run(Path file) throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    // Two readers: the file is one split, read whole by one of them, so order holds anyway.
+    env.setParallelism(2);
+    return env.fromSource(JsonLinesSource.of(decoder, new org.apache.flink.core.fs.Path(file.toUri())),
+            WatermarkStrategy.noWatermarks(), "json-lines")
+        .executeAndCollect(1000);
+  }
+}

@@ -1,0 +1,296 @@
+package org.probity.connectors.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.probity.connectors.TestEvents.approval;
+import static org.probity.connectors.TestEvents.claimingLength;
+import static org.probity.connectors.TestEvents.decided;
+import static org.probity.connectors.TestEvents.order;
+import static org.probity.connectors.TestEvents.signedPayment;
+import static org.probity.connectors.TestEvents.withUnknownFingerprint;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.probity.connectors.TestEvents;
+import org.probity.schema.ApprovalAction;
+import org.probity.schema.ApprovalEvent;
+import org.probity.schema.DeadLetter;
+import org.probity.schema.PaymentEvent;
+import org.probity.schema.ProcurementAction;
+import org.probity.schema.ProcurementEvent;
+import org.probity.schema.codec.SingleObjectCodec;
+
+class IngestDecoderTest {
+  private static final String TOPIC = "probity.procurement";
+  private static final int PARTITION = 1;
+  private static final long OFFSET = 17L;
+
+  private final IngestDecoder decoder = TestEvents.decoder();
+
+  // ---------------------------------------------------------------- Kafka
+
+  @Test
+  void decodesAValidRecordOfEveryStream() {
+    assertDecodes(EventStream.APPROVAL, approval("a-1"));
+    assertDecodes(EventStream.PAYMENT, signedPayment("p-1"));
+    assertDecodes(EventStream.PROCUREMENT, order("r-1", 50_000L));
+    assertDecodes(EventStream.DECISION, decided("d-1"));
+  }
+
+  private void assertDecodes(EventStream stream, SpecificRecordBase event) {
+    Ingested in = decoder.fromKafka(stream, stream.defaultTopic(), 0, 5L, encode(event));
+    assertThat(in.isDeadLetter()).as("%s", in).isFalse();
+    assertThat(in.event()).isEqualTo(event);
+    assertThat(in.eventId()).isEqualTo(event.get("eventId"));
+    assertThat(in.timestamp()).isEqualTo(TestEvents.T0.toEpochMilli());
+  }
+
+  static Stream<Arguments> poisonBytes() {
+    byte[] valid = encode(order("r-1", 50_000L));
+    return Stream.of(
+        Arguments.of("garbage", "this is not avro at all".getBytes(StandardCharsets.UTF_8),
+            "cannot decode ProcurementEvent"),
+        Arguments.of("a JSON line sent to a binary topic", "{\"stream\":\"procurement\"}".getBytes(StandardCharsets.UTF_8),
+            "cannot decode ProcurementEvent"),
+        Arguments.of("shorter than the header", new byte[] {(byte) 0xC3, 0x01, 7},
+            "cannot decode ProcurementEvent"),
+        Arguments.of("the header with an unknown fingerprint", withUnknownFingerprint(valid),
+            "unknown schema fingerprint for ProcurementEvent"),
+        Arguments.of("another stream's record", encode(approval("a-1")),
+            "unknown schema fingerprint for ProcurementEvent"),
+        Arguments.of("a truncated body", Arrays.copyOf(valid, valid.length - 4), "cannot decode ProcurementEvent"),
+        Arguments.of("only the header", Arrays.copyOf(valid, 10), "cannot decode ProcurementEvent"),
+        Arguments.of("bytes after the record", Arrays.copyOf(valid, valid.length + 3),
+            "cannot decode ProcurementEvent: unexpected bytes after the end of the record"),
+        // 14 bytes that claim a 2 GB string: the Avro decoder allocates the claimed length before it
+        // reads, so without a bounds check this is an OutOfMemoryError, not a dead letter.
+        Arguments.of("a field claiming 2 GB", claimingLength(valid, Integer.MAX_VALUE - 16),
+            "cannot decode ProcurementEvent: truncated or corrupt body"),
+        Arguments.of("a field claiming 1 TB", claimingLength(valid, 1L << 40), "cannot decode ProcurementEvent"),
+        Arguments.of("a negative length", claimingLength(valid, -5), "cannot decode ProcurementEvent"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("poisonBytes")
+  void aRecordThatCannotBeDecodedBecomesADeadLetter(String what, byte[] bytes, String reason) {
+    Ingested in = decoder.fromKafka(EventStream.PROCUREMENT, TOPIC, PARTITION, OFFSET, bytes);
+
+    assertKafkaDeadLetter(in, bytes, reason);
+    assertThat(in.deadLetter.getEventId()).isNull();
+  }
+
+  @Test
+  void anEmptyOrNullValueBecomesADeadLetter() {
+    assertKafkaDeadLetter(decoder.fromKafka(EventStream.PROCUREMENT, TOPIC, PARTITION, OFFSET, new byte[0]),
+        new byte[0], "empty record");
+    assertKafkaDeadLetter(decoder.fromKafka(EventStream.PROCUREMENT, TOPIC, PARTITION, OFFSET, null),
+        new byte[0], "empty record");
+  }
+
+  static Stream<Arguments> invalidEvents() {
+    ApprovalEvent extended = approval("a-ext");
+    extended.setAction(ApprovalAction.EXTENDED);
+    ApprovalEvent extendedByZero = approval("a-ext0");
+    extendedByZero.setAction(ApprovalAction.EXTENDED);
+    extendedByZero.setExtensionDays(0);
+    ApprovalEvent blankCase = approval("a-blank");
+    blankCase.setCaseId("  ");
+    ApprovalEvent in1970 = approval("a-1970");
+    in1970.setEventTime(Instant.parse("1970-01-21T00:00:00Z")); // seconds taken for millis
+    ApprovalEvent in2200 = approval("a-2200");
+    in2200.setEventTime(Instant.parse("2200-01-01T00:00:00Z"));
+    ApprovalEvent negativeFee = approval("a-fee");
+    negativeFee.setFeeFen(-1L);
+    PaymentEvent negative = signedPayment("p-neg");
+    negative.setAmountFen(-100L);
+    PaymentEvent unsigned = signedPayment("p-nosigner");
+    unsigned.setSignerId(null);
+    PaymentEvent blankSigner = signedPayment("p-blanksigner");
+    blankSigner.setSignerId(" ");
+    PaymentEvent noRole = signedPayment("p-norole");
+    noRole.setSignerRole(null);
+    ProcurementEvent bid = order("r-bid", 10L);
+    bid.setAction(ProcurementAction.BID_SUBMITTED);
+    return Stream.of(
+        Arguments.of(EventStream.PAYMENT, negative, "field 'amountFen' is negative: -100"),
+        Arguments.of(EventStream.APPROVAL, negativeFee, "field 'feeFen' is negative: -1"),
+        Arguments.of(EventStream.APPROVAL, in1970, "field 'eventTime' is out of range: 1970-01-21T00:00:00Z"),
+        Arguments.of(EventStream.APPROVAL, in2200, "field 'eventTime' is out of range: 2200-01-01T00:00:00Z"),
+        Arguments.of(EventStream.APPROVAL, blankCase, "field 'caseId' is blank"),
+        Arguments.of(EventStream.PAYMENT, unsigned, "missing field 'signerId' required on SIGNED"),
+        Arguments.of(EventStream.PAYMENT, blankSigner, "missing field 'signerId' required on SIGNED"),
+        Arguments.of(EventStream.PAYMENT, noRole, "missing field 'signerRole' required on SIGNED"),
+        Arguments.of(EventStream.APPROVAL, extended, "missing field 'extensionDays' required on EXTENDED"),
+        Arguments.of(EventStream.APPROVAL, extendedByZero, "field 'extensionDays' must be positive: 0"),
+        Arguments.of(EventStream.PROCUREMENT, bid, "missing field 'bidderId' required on BID_SUBMITTED"));
+  }
+
+  @ParameterizedTest(name = "{2}")
+  @MethodSource("invalidEvents")
+  void aDecodableButInvalidEventBecomesADeadLetterWithItsEventId(EventStream stream, SpecificRecordBase event,
+      String reason) {
+    byte[] bytes = encode(event);
+
+    Ingested in = decoder.fromKafka(stream, TOPIC, PARTITION, OFFSET, bytes);
+
+    assertKafkaDeadLetter(in, bytes, reason);
+    assertThat(in.deadLetter.getEventId()).isEqualTo(event.get("eventId"));
+  }
+
+  @Test
+  void theEdgesOfTheTimeRangeAreValid() {
+    ApprovalEvent first = approval("a-2000");
+    first.setEventTime(Instant.parse("2000-01-01T00:00:00Z"));
+    ApprovalEvent last = approval("a-2099");
+    last.setEventTime(Instant.parse("2099-12-31T23:59:59.999Z"));
+    assertThat(EventValidator.validate(first)).isNull();
+    assertThat(EventValidator.validate(last)).isNull();
+    ApprovalEvent tooLate = approval("a-2100");
+    tooLate.setEventTime(Instant.parse("2100-01-01T00:00:00Z"));
+    assertThat(EventValidator.validate(tooLate)).contains("eventTime");
+  }
+
+  @Test
+  void neverThrowsOnArbitraryBytes() {
+    byte[] valid = encode(order("r-1", 50_000L));
+    Random random = new Random(20250929L);
+    int events = 0;
+    for (int i = 0; i < 20_000; i++) {
+      byte[] bytes;
+      if (i % 2 == 0) {
+        // the valid header, then random body bytes: reaches the Avro decoder every time
+        bytes = Arrays.copyOf(valid, 10 + random.nextInt(40));
+        for (int b = 10; b < bytes.length; b++) {
+          bytes[b] = (byte) random.nextInt(256);
+        }
+      } else {
+        // the valid record with a few bytes flipped
+        bytes = valid.clone();
+        for (int k = 0; k < 1 + random.nextInt(3); k++) {
+          bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+        }
+      }
+      Ingested in = decoder.fromKafka(EventStream.PROCUREMENT, TOPIC, PARTITION, i, bytes);
+      if (in.isDeadLetter()) {
+        assertThat(in.deadLetter.getSourceOffset()).isEqualTo(i);
+        assertThat(in.deadLetter.getRaw()).isEqualTo(ByteBuffer.wrap(bytes));
+        assertThat(in.deadLetter.getError()).isNotBlank();
+      } else {
+        events++;
+        assertThat(EventValidator.validate(in.event())).isNull();
+      }
+    }
+    assertThat(events).as("some flips leave a valid event").isPositive();
+  }
+
+  @Test
+  void survivesJavaSerializationAsFlinkShipsIt() throws Exception {
+    byte[] bytes = encode(order("r-1", 50_000L));
+    decoder.fromKafka(EventStream.PROCUREMENT, TOPIC, 0, 0, bytes); // caches filled before shipping
+    IngestDecoder shipped = org.apache.flink.util.InstantiationUtil.clone(decoder);
+    assertThat(shipped.fromKafka(EventStream.PROCUREMENT, TOPIC, 0, 0, bytes).event())
+        .isEqualTo(order("r-1", 50_000L));
+  }
+
+  // ---------------------------------------------------------------- JSON Lines
+
+  @Test
+  void decodesAValidJsonLine() {
+    PaymentEvent event = signedPayment("p-1");
+    String line = decoder.toJsonLine(event);
+    assertThat(line).startsWith("{\"stream\":\"payment\",");
+
+    Ingested in = decoder.fromJsonLine("events.jsonl", 3, line);
+
+    assertThat(in.isDeadLetter()).as("%s", in).isFalse();
+    assertThat(in.payment).isEqualTo(event);
+  }
+
+  @Test
+  void everyStreamRoundTripsThroughItsJsonLine() {
+    for (SpecificRecordBase event : new SpecificRecordBase[] {
+        approval("a-1"), signedPayment("p-1"), order("r-1", 1L), decided("d-1")}) {
+      assertThat(decoder.fromJsonLine("f", 1, decoder.toJsonLine(event)).event()).isEqualTo(event);
+    }
+  }
+
+  static Stream<Arguments> badLines() {
+    String good = TestEvents.decoder().toJsonLine(signedPayment("p-1"));
+    return Stream.of(
+        Arguments.of("{\"stream\":\"payment\",", null, "not JSON"),
+        Arguments.of("payment,p-1,2025-09-29", null, "not JSON"),
+        Arguments.of("[1,2,3]", null, "not a JSON object"),
+        Arguments.of("\"payment\"", null, "not a JSON object"),
+        // A lost newline: the second event must not vanish silently behind the first.
+        Arguments.of(good + good, null, "not JSON"),
+        Arguments.of(good.replace("\"stream\":\"payment\",", ""), "p-1",
+            "field 'stream': must be one of approval, payment, procurement, decision"),
+        Arguments.of(good.replace("\"stream\":\"payment\"", "\"stream\":\"payroll\""), "p-1",
+            "field 'stream': must be one of"),
+        Arguments.of(good.replace("\"stream\":\"payment\"", "\"stream\":\"PAYMENT\""), "p-1",
+            "field 'stream': must be one of"),
+        Arguments.of(good.replace("\"stream\":\"payment\"", "\"stream\":null"), "p-1",
+            "field 'stream': must be one of"),
+        Arguments.of(good.replace("\"amountFen\":12345678", "\"amountFen\":123456.78"), "p-1",
+            "field 'amountFen' must be an integer number of fen"),
+        Arguments.of(good.replace("\"action\":\"SIGNED\"", "\"action\":\"STAMPED\""), "p-1",
+            "field 'action': unknown value \"STAMPED\""),
+        Arguments.of(good.replace("+08:00", ""), "p-1", "field 'eventTime' is not an ISO-8601 time with an offset"),
+        Arguments.of(good.replace(",\"payeeId\":\"S1\"", ""), "p-1", "missing required field 'payeeId'"),
+        Arguments.of(good.replace("\"amountFen\":12345678", "\"amountFen\":-1"), "p-1",
+            "field 'amountFen' is negative: -1"),
+        Arguments.of(good.replace(",\"signerId\":\"P2\"", ""), "p-1", "missing field 'signerId' required on SIGNED"),
+        Arguments.of(good.replace("2025-09-29", "2200-09-29"), "p-1", "field 'eventTime' is out of range"));
+  }
+
+  @ParameterizedTest(name = "{2}: {0}")
+  @MethodSource("badLines")
+  void aBadJsonLineBecomesADeadLetterNamingFileAndLine(String line, String eventId, String reason) {
+    Ingested in = decoder.fromJsonLine("replay-2025.jsonl", 42, line);
+
+    assertThat(in.isDeadLetter()).as("%s", in).isTrue();
+    assertThat(in.event()).isNull();
+    DeadLetter d = in.deadLetter;
+    assertThat(d.getSourceTopic()).isEqualTo("replay-2025.jsonl");
+    assertThat(d.getLineNumber()).isEqualTo(42L);
+    assertThat(d.getSourcePartition()).isNull();
+    assertThat(d.getSourceOffset()).isNull();
+    assertThat(d.getEventId()).isEqualTo(eventId);
+    assertThat(d.getRaw()).isEqualTo(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
+    assertThat(d.getError()).contains(reason);
+    assertThat(d.getFailedAt()).isNotNull();
+    assertThat(in.timestamp()).isEqualTo(Long.MIN_VALUE);
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static void assertKafkaDeadLetter(Ingested in, byte[] bytes, String reason) {
+    assertThat(in.isDeadLetter()).as("%s", in).isTrue();
+    assertThat(in.event()).isNull();
+    assertThat(in.eventId()).isNull();
+    assertThat(in.timestamp()).as("a dead letter never moves a watermark").isEqualTo(Long.MIN_VALUE);
+    DeadLetter d = in.deadLetter;
+    assertThat(d.getSourceTopic()).isEqualTo(TOPIC);
+    assertThat(d.getSourcePartition()).isEqualTo(PARTITION);
+    assertThat(d.getSourceOffset()).isEqualTo(OFFSET);
+    assertThat(d.getLineNumber()).isNull();
+    assertThat(d.getRaw()).isEqualTo(ByteBuffer.wrap(bytes));
+    assertThat(d.getError()).contains(reason);
+    assertThat(d.getFailedAt()).isNotNull();
+    // The dead letter itself must be writable to the dead-letter topic.
+    assertThat(SingleObjectCodec.of(DeadLetter.class).encode(d)).isNotEmpty();
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T extends SpecificRecordBase> byte[] encode(T event) {
+    return SingleObjectCodec.of((Class<T>) event.getClass()).encode(event);
+  }
+}

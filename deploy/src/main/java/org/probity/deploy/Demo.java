@@ -1,0 +1,195 @@
+package org.probity.deploy;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.probity.connectors.kafka.EmbeddedKafka;
+import org.probity.connectors.kafka.KafkaSettings;
+import org.probity.jobs.cli.Args;
+import org.probity.jobs.cli.JobEnvironment;
+import org.probity.jobs.cli.RunCommand;
+import org.probity.jobs.config.ConfigException;
+import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.config.RulesFile;
+import org.probity.jobs.generate.GeneratorSettings;
+import org.probity.jobs.generate.KafkaTraffic;
+import org.probity.jobs.generate.TrafficGenerator;
+import org.probity.schema.Alert;
+import org.probity.schema.codec.SingleObjectCodec;
+
+/**
+ * {@code probity demo}: a real KRaft Kafka broker on localhost, the topics, the monitor on an
+ * embedded Flink MiniCluster (exactly-once alerts, as in production) and the generator producing
+ * a county's traffic; a live line of events/s and alerts by rule until Ctrl-C (or {@code --seconds}).
+ */
+final class Demo {
+  static final String HELP = """
+      probity demo [options]
+        Starts Kafka and Flink in this process, generates traffic and shows the alerts being raised.
+        --rate N                 generated events/s (default 500)
+        --seconds N              stop after N seconds (default: run until Ctrl-C)
+        --checkpoint-interval D  exactly-once alert latency (default 2s)
+        --rules FILE             the rules file (default: the one shipped in the jar)
+        --scale N / --violation-rate R / --seed N   as for generate
+      """;
+
+  private Demo() {}
+
+  static int execute(String[] argv, PrintStream out) throws Exception {
+    try {
+      return run(argv, out);
+    } catch (ConfigException e) {
+      out.println("probity: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  private static int run(String[] argv, PrintStream out) throws Exception {
+    Args args = Args.parse("demo", argv, Set.of("rate", "seconds", "checkpoint-interval", "rules", "scale",
+        "violation-rate", "seed"), Set.of());
+    if (args.help()) {
+      out.print(HELP);
+      return 0;
+    }
+    int rate = args.integer("rate", 500, 1, 1_000_000);
+    int seconds = args.integer("seconds", 0, 0, 1_000_000);
+    Duration checkpoint = args.duration("checkpoint-interval", Duration.ofSeconds(2));
+    ProbityConfig config = args.has("rules") ? RulesFile.load(Path.of(args.required("rules"))) : RulesFile.defaults();
+    GeneratorSettings d = GeneratorSettings.DEFAULTS;
+    GeneratorSettings generatorSettings = new GeneratorSettings(args.longValue("seed", d.seed()), d.start(), 3650,
+        args.integer("scale", d.scale(), 1, 10_000), args.decimal("violation-rate", d.violationRate(), 0, 1), 0);
+
+    Path dir = Files.createTempDirectory("probity-demo");
+    out.println("probity demo: starting Kafka (KRaft) in " + dir + " …");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+      KafkaSettings kafkaSettings = KafkaSettings.defaults(kafka.bootstrapServers());
+      kafka.createTopics(kafkaSettings, 2);
+      out.println("probity demo: Kafka at " + kafka.bootstrapServers() + "; starting the monitor on Flink …");
+
+      RunCommand.Settings settings = new RunCommand.Settings(kafkaSettings, config, checkpoint, null,
+          Duration.ofSeconds(30), Duration.ofSeconds(5), JobEnvironment.StateBackend.HASHMAP, 2);
+      StreamExecutionEnvironment env = RunCommand.environment(settings);
+      RunCommand.defineWorkflow(env, settings);
+      JobClient job = env.executeAsync("probity demo");
+
+      AtomicBoolean stop = new AtomicBoolean();
+      CountDownLatch stopped = new CountDownLatch(1);
+      Thread hook = new Thread(() -> {
+        stop.set(true);
+        try {
+          stopped.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      Runtime.getRuntime().addShutdownHook(hook);
+
+      AtomicLong produced = new AtomicLong();
+      Thread generator = new Thread(() -> produce(config, generatorSettings, kafkaSettings, rate, produced, stop),
+          "demo-generator");
+      generator.setDaemon(true);
+      generator.start();
+
+      Map<String, Long> alertsByRule = new ConcurrentHashMap<>();
+      AtomicLong alertRecords = new AtomicLong();
+      Thread reader = new Thread(() -> readAlerts(kafkaSettings, alertsByRule, alertRecords, stop), "demo-alerts");
+      reader.setDaemon(true);
+      reader.start();
+
+      out.println("probity demo: generating " + rate + " events/s; alerts appear as each checkpoint commits ("
+          + checkpoint.toMillis() + " ms). Ctrl-C stops.");
+      long started = System.nanoTime();
+      long lastCount = 0;
+      long lastTime = started;
+      try {
+        while (!stop.get() && (seconds == 0 || System.nanoTime() - started < seconds * 1_000_000_000L)) {
+          if (job.getJobStatus().get().isGloballyTerminalState()) {
+            out.println("probity demo: the job stopped: " + job.getJobStatus().get());
+            return 1;
+          }
+          Thread.sleep(2000);
+          long now = System.nanoTime();
+          long count = produced.get();
+          out.printf("%4ds  events %,d (%,.0f/s)  alerts %,d  %s%n", (now - started) / 1_000_000_000L, count,
+              (count - lastCount) / ((now - lastTime) / 1e9), alertRecords.get(), new TreeMap<>(alertsByRule));
+          lastCount = count;
+          lastTime = now;
+        }
+      } finally {
+        stop.set(true);
+        out.println("probity demo: stopping …");
+        job.cancel().get();
+        generator.join(10_000);
+        reader.join(10_000);
+        Runtime.getRuntime().removeShutdownHook(hook);
+        stopped.countDown();
+      }
+    }
+    return 0;
+  }
+
+  private static void produce(ProbityConfig config, GeneratorSettings settings, KafkaSettings kafka, int rate,
+      AtomicLong produced, AtomicBoolean stop) {
+    TrafficGenerator generator = new TrafficGenerator(config, settings);
+    Iterable<SpecificRecordBase> events = () -> new java.util.Iterator<>() {
+      final java.util.Iterator<SpecificRecordBase> it = generator.iterator();
+
+      @Override
+      public boolean hasNext() {
+        return !stop.get() && it.hasNext();
+      }
+
+      @Override
+      public SpecificRecordBase next() {
+        return it.next();
+      }
+    };
+    try {
+      KafkaTraffic.produce(events, kafka, rate, e -> produced.incrementAndGet());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void readAlerts(KafkaSettings kafka, Map<String, Long> byRule, AtomicLong records, AtomicBoolean stop) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "probity-demo-console");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    SingleObjectCodec<Alert> codec = SingleObjectCodec.of(Alert.class);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      consumer.subscribe(List.of(kafka.alertsTopic()));
+      while (!stop.get()) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          try {
+            Alert a = codec.decode(r.value());
+            byRule.merge(a.getRuleId(), 1L, Long::sum);
+            records.incrementAndGet();
+          } catch (Exception e) {
+            byRule.merge("undecodable", 1L, Long::sum);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package org.probity.jobs.config;
+
+import java.io.Serializable;
+import java.time.ZoneId;
+import java.util.List;
+
+/**
+ * Everything the rules know, loaded once from the rules file and validated at start ({@link
+ * RulesFile}); immutable and shipped to every task. Rule owners change it without a code release.
+ *
+ * @param zone the time zone of working days and of the JSON form's times
+ * @param holidayFiles extra holiday-cn year files (a newer year) on top of the shipped ones
+ * @param dedupRetentionDays a repeated eventId is recognised for this long after the first
+ */
+public record ProbityConfig(
+    ZoneId zone,
+    List<String> holidayFiles,
+    int dedupRetentionDays,
+    ApprovalParameters approval,
+    PaymentParameters payment,
+    ProcurementParameters procurement,
+    DecisionParameters decision,
+    ReferenceData reference)
+    implements Serializable {
+
+  /** The public-tender threshold of a unit's purchase in a category: category, then unit, then the rule default. */
+  public long tenderThresholdFen(String unitId, String category) {
+    ReferenceData.Unit unit = reference.unit(unitId);
+    if (unit != null) {
+      Long byCategory = category == null ? null : unit.categoryTenderThresholdsFen().get(category);
+      if (byCategory != null) {
+        return byCategory;
+      }
+      if (unit.tenderThresholdFen() != null) {
+        return unit.tenderThresholdFen();
+      }
+    }
+    return procurement.tenderThresholdFen();
+  }
+
+  /** The 三重一大 large-funds threshold of a unit: the unit's own, else the rule default. */
+  public long largeFundsThresholdFen(String unitId) {
+    ReferenceData.Unit unit = reference.unit(unitId);
+    if (unit != null && unit.largeFundsThresholdFen() != null) {
+      return unit.largeFundsThresholdFen();
+    }
+    return payment.largeFundsThresholdFen();
+  }
+}

@@ -1,0 +1,149 @@
+package org.probity.jobs.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads and validates the rules file (YAML): parameters, item catalogue, people, related parties,
+ * units, calendar. Every problem is a {@link ConfigException} whose one line names the file and
+ * the field, e.g. {@code rules.yaml: parameters.approval.noticeWorkingDays: must be a whole number
+ * from 0 to 365, got "one"}.
+ */
+public final class RulesFile {
+  /** The rules file shipped in the jar: a county's worth of units, people and items for the demo. */
+  public static final String DEFAULT_RESOURCE = "probity/default-rules.yaml";
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private RulesFile() {}
+
+  public static ProbityConfig load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such file");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage());
+    }
+    return parse(text, file.getFileName().toString());
+  }
+
+  public static ProbityConfig defaults() {
+    try (InputStream in = RulesFile.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(DEFAULT_RESOURCE + " missing from the jar");
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), DEFAULT_RESOURCE);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + DEFAULT_RESOURCE, e);
+    }
+  }
+
+  public static ProbityConfig parse(String yaml, String source) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new ConfigException(source + ": not valid YAML" + where + ": " + e.getOriginalMessage());
+    }
+    if (root != null && !root.isObject() && !root.isMissingNode()) {
+      throw new ConfigException(source + ": must be a mapping at the top level");
+    }
+    try {
+      return read(new ConfigNode(root == null || root.isMissingNode() ? null : root, ""));
+    } catch (ConfigException e) {
+      throw new ConfigException(source + ": " + e.getMessage());
+    }
+  }
+
+  private static ProbityConfig read(ConfigNode root) {
+    ConfigNode calendar = root.child("calendar");
+    String zoneName = calendar.string("zone", "Asia/Shanghai");
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(zoneName);
+    } catch (DateTimeException e) {
+      throw calendar.error("zone", "unknown time zone '" + zoneName + "'");
+    }
+    List<String> holidayFiles = List.copyOf(calendar.strings("holidayFiles"));
+    calendar.finish();
+
+    ConfigNode params = root.child("parameters");
+    int dedupRetentionDays = params.integer("dedupRetentionDays", 30, 1, 3650);
+    ApprovalParameters approval = ApprovalParameters.from(params.child("approval"));
+    PaymentParameters payment = PaymentParameters.from(params.child("payment"));
+    ProcurementParameters procurement = ProcurementParameters.from(params.child("procurement"));
+    DecisionParameters decision = DecisionParameters.from(params.child("decision"));
+    params.finish();
+
+    Map<String, ReferenceData.Item> items = new LinkedHashMap<>();
+    for (ConfigNode n : root.list("items")) {
+      ReferenceData.Item item = new ReferenceData.Item(n.string("code"), n.string("name", ""),
+          n.integer("promisedWorkingDays", 0, 1, 3650), n.fen("feeFen", 0));
+      if (!n.has("promisedWorkingDays")) {
+        throw n.error("promisedWorkingDays", "is required");
+      }
+      n.finish();
+      if (items.put(item.code(), item) != null) {
+        throw n.error("code", "duplicate item '" + item.code() + "'");
+      }
+    }
+
+    Map<String, ReferenceData.Unit> units = new LinkedHashMap<>();
+    for (ConfigNode n : root.list("units")) {
+      ReferenceData.Unit unit = new ReferenceData.Unit(n.string("id"), n.string("name", ""),
+          n.optionalFen("largeFundsThresholdFen"), n.optionalFen("tenderThresholdFen"),
+          Map.copyOf(n.longMap("categoryTenderThresholdsFen", 0)));
+      n.finish();
+      if (units.put(unit.id(), unit) != null) {
+        throw n.error("id", "duplicate unit '" + unit.id() + "'");
+      }
+    }
+
+    Map<String, ReferenceData.Person> people = new LinkedHashMap<>();
+    for (ConfigNode n : root.list("people")) {
+      ReferenceData.Person person = new ReferenceData.Person(n.string("id"), n.string("unitId"),
+          n.string("name", ""), n.string("role", ""), n.optionalFen("authorityLimitFen"));
+      n.finish();
+      if (!units.isEmpty() && !units.containsKey(person.unitId())) {
+        throw n.error("unitId", "unknown unit '" + person.unitId() + "'");
+      }
+      if (people.put(person.id(), person) != null) {
+        throw n.error("id", "duplicate person '" + person.id() + "'");
+      }
+    }
+
+    Map<String, Set<String>> related = new HashMap<>();
+    for (ConfigNode n : root.list("relatedParties")) {
+      String personId = n.string("personId");
+      String partyId = n.string("partyId");
+      n.string("relation", "");
+      n.finish();
+      related.computeIfAbsent(personId, k -> new HashSet<>()).add(partyId);
+    }
+    root.finish();
+
+    Map<String, Set<String>> frozen = new HashMap<>();
+    related.forEach((k, v) -> frozen.put(k, Set.copyOf(v)));
+    return new ProbityConfig(zone, holidayFiles, dedupRetentionDays, approval, payment, procurement, decision,
+        new ReferenceData(Map.copyOf(items), Map.copyOf(people), Map.copyOf(frozen), Map.copyOf(units)));
+  }
+}

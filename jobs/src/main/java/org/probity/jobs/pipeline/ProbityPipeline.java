@@ -1,0 +1,79 @@
+package org.probity.jobs.pipeline;
+
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.probity.connectors.ingest.Ingested;
+import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.rules.Rule;
+import org.probity.schema.Alert;
+import org.probity.schema.ApprovalEvent;
+import org.probity.schema.DeadLetter;
+
+/**
+ * The one pipeline every entry point runs — {@code run} on Kafka, {@code replay} on a file, the
+ * demo and the tests — so they cannot drift apart:
+ *
+ * <pre>
+ * sources ─► split dead letters ─► de-duplicate by eventId ─► route by stream ─► rules ─► alerts
+ *                  └──────────────────────────────────────────────────────────────────► dead letters
+ * </pre>
+ */
+public final class ProbityPipeline {
+  private ProbityPipeline() {}
+
+  /** Builds the pipeline from {@code sources} into {@code sinks} (the cookbook's defineWorkflow). */
+  public static void defineWorkflow(StreamExecutionEnvironment env, ProbitySources sources, ProbitySinks sinks,
+      ProbityConfig config, List<Rule> rules, boolean stampDetectedAtWallClock) {
+    ProbityOutputs outputs = build(sources.events(env), config, rules, stampDetectedAtWallClock);
+    outputs.alerts().sinkTo(sinks.alerts()).uid("sink-alerts").name("alerts sink");
+    outputs.deadLetters().sinkTo(sinks.deadLetters()).uid("sink-dead-letters").name("dead-letter sink");
+  }
+
+  /**
+   * The streams of the pipeline, for callers that attach their own sinks.
+   *
+   * @param stampDetectedAtWallClock live jobs stamp {@code detectedAt} with the wall clock; a
+   *     replay keeps the event-time instant of detection, so its output is deterministic
+   */
+  public static ProbityOutputs build(DataStream<Ingested> input, ProbityConfig config, List<Rule> rules,
+      boolean stampDetectedAtWallClock) {
+    SingleOutputStreamOperator<Ingested> valid = input
+        .process(new SplitDeadLetters())
+        .name("split dead letters");
+    DataStream<DeadLetter> deadLetters = valid.getSideOutput(SplitDeadLetters.DEAD_LETTERS);
+
+    SingleOutputStreamOperator<ApprovalEvent> routed = valid
+        .keyBy(Ingested::eventId)
+        .process(new DeduplicateEvents(config.dedupRetentionDays() * 86_400_000L))
+        .uid("dedup-events")
+        .name("de-duplicate eventIds")
+        .process(new RouteByStream(), TypeInformation.of(ApprovalEvent.class))
+        .name("route by stream");
+
+    EventStreams events = new EventStreams(
+        routed,
+        routed.getSideOutput(RouteByStream.PAYMENTS),
+        routed.getSideOutput(RouteByStream.PROCUREMENT),
+        routed.getSideOutput(RouteByStream.DECISIONS));
+
+    DataStream<Alert> alerts = null;
+    for (Rule rule : rules) {
+      DataStream<Alert> out = rule.apply(events, config);
+      alerts = alerts == null ? out : alerts.union(out);
+    }
+    if (alerts == null) {
+      throw new IllegalArgumentException("no rules");
+    }
+    if (stampDetectedAtWallClock) {
+      alerts = alerts.map(a -> {
+        a.setDetectedAt(Instant.now());
+        return a;
+      }).returns(Alert.class).name("stamp detectedAt");
+    }
+    return new ProbityOutputs(events, alerts, deadLetters);
+  }
+}

@@ -1,0 +1,48 @@
+package org.probity.jobs.pipeline;
+
+import java.time.Duration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.core.fs.Path;
+import org.probity.connectors.file.JsonLinesSource;
+import org.probity.connectors.ingest.EventStream;
+import org.probity.connectors.ingest.IngestDecoder;
+import org.probity.connectors.ingest.Ingested;
+import org.probity.connectors.kafka.KafkaConnectors;
+import org.probity.connectors.kafka.KafkaSettings;
+
+/** Where the pipeline's events come from, with event-time timestamps and watermarks assigned. */
+@FunctionalInterface
+public interface ProbitySources {
+  DataStream<Ingested> events(StreamExecutionEnvironment env);
+
+  /** The four Kafka event topics, each with per-partition watermarks, unioned. */
+  static ProbitySources kafka(KafkaSettings settings, IngestDecoder decoder, Duration outOfOrderness,
+      Duration idleness) {
+    return env -> {
+      DataStream<Ingested> all = null;
+      for (EventStream stream : EventStream.values()) {
+        DataStream<Ingested> one = env
+            .fromSource(KafkaConnectors.eventSource(settings, stream, decoder),
+                KafkaConnectors.watermarks(outOfOrderness, idleness), "kafka " + settings.topic(stream))
+            .uid("source-" + stream.jsonName());
+        all = all == null ? one : all.union(one);
+      }
+      return all;
+    };
+  }
+
+  /**
+   * One JSON Lines file, read in order by one reader; the replay clock stops at {@code untilMillis}
+   * (null: the file's last event time).
+   */
+  static ProbitySources jsonLines(Path file, IngestDecoder decoder, Duration outOfOrderness, Long untilMillis) {
+    return env -> env
+        .fromSource(JsonLinesSource.of(decoder, file),
+            KafkaConnectors.watermarks(outOfOrderness, Duration.ofDays(3650)), "file " + file.getName())
+        .setParallelism(1)
+        .transform("replay clock", org.apache.flink.api.common.typeinfo.TypeInformation.of(Ingested.class),
+            new ReplayClock(untilMillis))
+        .setParallelism(1);
+  }
+}

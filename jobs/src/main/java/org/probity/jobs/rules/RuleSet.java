@@ -1,0 +1,14 @@
+package org.probity.jobs.rules;
+
+import java.util.List;
+import org.probity.jobs.rules.procurement.TenderBypassRule;
+
+/** The rules the job runs. A new rule is one class and one line here. */
+public final class RuleSet {
+  private RuleSet() {}
+
+  public static List<Rule> all() {
+    return List.of(
+        new TenderBypassRule());
+  }
+}
