@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.probity.connectors.FlinkTestCluster;
 import org.probity.connectors.TestEvents;
 import org.probity.connectors.ingest.EventStream;
 import org.probity.connectors.ingest.IngestDecoder;
@@ -60,7 +61,7 @@ import org.probity.schema.codec.SingleObjectCodec;
  */
 class KafkaPoisonRecordTest {
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension();
+  static final MiniClusterExtension FLINK = FlinkTestCluster.extension();
 
   @TempDir
   static Path kafkaDir;
@@ -242,14 +243,7 @@ class KafkaPoisonRecordTest {
         .setGroupId("throwing-control")
         .setStartingOffsets(OffsetsInitializer.earliest())
         .setBounded(OffsetsInitializer.latest())
-        .setValueOnlyDeserializer(new AbstractDeserializationSchema<ProcurementEvent>(ProcurementEvent.class) {
-          private final SingleObjectCodec<ProcurementEvent> codec = SingleObjectCodec.of(ProcurementEvent.class);
-
-          @Override
-          public ProcurementEvent deserialize(byte[] message) throws IOException {
-            return codec.decode(message);
-          }
-        })
+        .setValueOnlyDeserializer(new ThrowingDeserializer())
         .build();
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(strictJobConfiguration());
     env.setParallelism(1);
@@ -258,6 +252,21 @@ class KafkaPoisonRecordTest {
 
     assertThatThrownBy(() -> env.execute("throwing control"))
         .hasRootCauseInstanceOf(org.apache.avro.message.BadHeaderException.class);
+  }
+
+  /** What a naive deserializer does: decode, and throw on what does not decode. */
+  private static final class ThrowingDeserializer extends AbstractDeserializationSchema<ProcurementEvent> {
+    private static final long serialVersionUID = 1L;
+    private final SingleObjectCodec<ProcurementEvent> codec = SingleObjectCodec.of(ProcurementEvent.class);
+
+    ThrowingDeserializer() {
+      super(ProcurementEvent.class);
+    }
+
+    @Override
+    public ProcurementEvent deserialize(byte[] message) throws IOException {
+      return codec.decode(message);
+    }
   }
 
   private static Sent send(KafkaProducer<byte[], byte[]> producer, String topic, int partition, byte[] value,

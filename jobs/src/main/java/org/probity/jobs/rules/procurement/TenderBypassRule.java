@@ -4,13 +4,13 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.Money;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.pipeline.EventStreams;
+import org.probity.jobs.rules.EventTimeOrderedFunction;
 import org.probity.jobs.rules.Rule;
 import org.probity.schema.Alert;
 import org.probity.schema.ProcurementAction;
@@ -25,9 +25,10 @@ import org.probity.schema.SubjectType;
  * OPEN_TENDER or INVITED_TENDER.
  *
  * <p>The test itself needs only the event, but a procurement can be ordered and then awarded, and
- * the contract wants one alert per procurement: so the function is keyed by procurementId and
- * remembers that it raised, until {@code procurementRetentionDays} of event time after the last
- * violating event. Only violating procurements ever hold state.
+ * the contract wants one alert per procurement, dated by its first violating event: so the
+ * function is keyed by procurementId, sees the events in event-time order, and remembers that it
+ * raised until {@code procurementRetentionDays} of event time after the last violating event.
+ * Only violating procurements hold state beyond the watermark's delay.
  */
 public final class TenderBypassRule implements Rule {
   public static final int VERSION = 1;
@@ -55,22 +56,23 @@ public final class TenderBypassRule implements Rule {
     return !tendered && e.getAmountFen() >= config.tenderThresholdFen(e.getUnitId(), e.getCategory());
   }
 
-  static final class Detect extends KeyedProcessFunction<String, ProcurementEvent, Alert> {
+  static final class Detect extends EventTimeOrderedFunction<String, ProcurementEvent, Alert> {
     private static final long serialVersionUID = 1L;
     private final ProbityConfig config;
     private transient ValueState<Long> raisedUntil;
 
     Detect(ProbityConfig config) {
+      super(ProcurementEvent.class);
       this.config = config;
     }
 
     @Override
-    public void open(org.apache.flink.api.common.functions.OpenContext context) {
+    protected void openState() {
       raisedUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("raised-until", Types.LONG));
     }
 
     @Override
-    public void processElement(ProcurementEvent e, Context ctx, Collector<Alert> out) throws Exception {
+    protected void processInOrder(ProcurementEvent e, Context ctx, Collector<Alert> out) throws Exception {
       if (!violates(e, config)) {
         return;
       }
@@ -101,8 +103,11 @@ public final class TenderBypassRule implements Rule {
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-      raisedUntil.clear();
+    protected void onTime(long time, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+      Long until = raisedUntil.value();
+      if (until != null && until == time) {
+        raisedUntil.clear();
+      }
     }
   }
 

@@ -1,0 +1,114 @@
+package org.probity.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.probity.connectors.file.JsonLinesWriter;
+import org.probity.connectors.json.AvroJson;
+import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.config.RulesFile;
+import org.probity.jobs.generate.GeneratorSettings;
+import org.probity.jobs.generate.TrafficGenerator;
+import org.probity.jobs.testing.GroundTruth;
+import org.probity.schema.Alert;
+
+/** {@code replay} on generated traffic: the ground truth, deterministically, with bad lines dead-lettered. */
+class ReplayTest {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(
+      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+  @TempDir
+  Path dir;
+
+  private final ProbityConfig config = RulesFile.defaults();
+
+  private TrafficGenerator generate(Path file, GeneratorSettings settings) {
+    TrafficGenerator generator = new TrafficGenerator(config, settings);
+    try (JsonLinesWriter w = new JsonLinesWriter(file, new AvroJson(config.zone()))) {
+      for (SpecificRecordBase e : generator) {
+        w.writeEvent(e);
+      }
+    }
+    return generator;
+  }
+
+  @Test
+  void aGeneratedMonthReplaysToItsGroundTruth() throws Exception {
+    Path events = dir.resolve("events.jsonl");
+    TrafficGenerator generator = generate(events, GeneratorSettings.DEFAULTS.withDisorderSeconds(60));
+    List<Alert> truth = generator.groundTruth();
+    assertThat(truth).isNotEmpty();
+
+    ReplayCommand.Result result = ReplayCommand.replay(config, events, null, Duration.ofMinutes(2), 2, System.err);
+    GroundTruth.assertSameAlerts(result.alerts(), truth);
+    assertThat(result.deadLetters()).isEmpty();
+  }
+
+  @Test
+  void theSameInputGivesByteIdenticalOutputAtAnyParallelism() throws Exception {
+    Path events = dir.resolve("events.jsonl");
+    generate(events, GeneratorSettings.DEFAULTS.withDays(10).withDisorderSeconds(60));
+    Path one = dir.resolve("p1.jsonl");
+    Path two = dir.resolve("p2.jsonl");
+    assertThat(cli("replay", "--events", events.toString(), "--alerts", one.toString(), "--parallelism", "1"))
+        .isZero();
+    assertThat(cli("replay", "--events", events.toString(), "--alerts", two.toString(), "--parallelism", "2"))
+        .isZero();
+    assertThat(Files.size(one)).isPositive();
+    assertThat(Files.readAllBytes(two)).isEqualTo(Files.readAllBytes(one));
+  }
+
+  @Test
+  void theClockStopsAtUntil() throws Exception {
+    Path events = dir.resolve("events.jsonl");
+    TrafficGenerator generator = generate(events, GeneratorSettings.DEFAULTS.withDays(20));
+    Instant until = Instant.parse("2025-09-10T00:00:00Z");
+    ReplayCommand.Result result = ReplayCommand.replay(config, events, until, Duration.ofMinutes(2), 2, System.err);
+    GroundTruth.assertSameAlerts(result.alerts(), generator.groundTruth(until));
+    assertThat(result.alerts()).allSatisfy(a -> assertThat(a.getEventTime()).isBeforeOrEqualTo(until));
+    assertThat(result.alerts().size()).isLessThan(generator.groundTruth().size());
+  }
+
+  @Test
+  void invalidLinesGoToTheDeadLetterFileWithTheirLineNumbers() throws Exception {
+    Path events = dir.resolve("events.jsonl");
+    generate(events, GeneratorSettings.DEFAULTS.withDays(3));
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(events));
+    int good = lines.size();
+    lines.add(2, "this is not json");
+    lines.add(5, "{\"stream\":\"payment\",\"eventId\":\"bad-1\"}");
+    lines.add(9, lines.get(10).replace("\"action\":\"", "\"action\":\"NOPE_"));
+    lines.add(12, "");
+    Files.write(events, lines);
+    Path alerts = dir.resolve("alerts.jsonl");
+    Path dead = dir.resolve("dead.jsonl");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ProbityJob.execute(new String[] {"replay", "--events", events.toString(), "--alerts",
+        alerts.toString(), "--dead-letters", dead.toString()}, new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isZero();
+    List<String> deadLines = Files.readAllLines(dead);
+    assertThat(deadLines).hasSize(3);
+    assertThat(deadLines.get(0)).contains("\"lineNumber\":3").contains("not JSON");
+    assertThat(deadLines.get(1)).contains("\"lineNumber\":6").contains("missing required field");
+    assertThat(deadLines.get(2)).contains("\"lineNumber\":10").contains("unknown value");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("replay: " + good + " events, 3 dead letters");
+  }
+
+  private static int cli(String... args) throws Exception {
+    return ProbityJob.execute(args, System.err);
+  }
+}
