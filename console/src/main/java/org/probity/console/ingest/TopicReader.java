@@ -1,0 +1,278 @@
+package org.probity.console.ingest;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.probity.connectors.ingest.EventStream;
+import org.probity.connectors.json.AvroJson;
+import org.probity.connectors.kafka.KafkaSettings;
+import org.probity.console.store.ConsoleStore;
+import org.probity.console.store.StoredAlert;
+import org.probity.console.store.StoredEvent;
+import org.probity.schema.Alert;
+import org.probity.schema.UnitStatus;
+import org.probity.schema.codec.SingleObjectCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console's one Kafka reader: alerts, unit statuses and the four event streams, as a
+ * {@code read_committed} consumer that assigns itself every partition (no consumer group: each
+ * console reads everything).
+ *
+ * <p>Alerts and events resume from the offsets stored with them in the same transaction, so the
+ * store never misses or doubles a record across restarts; a store that is new, or whose offsets
+ * belong to another Kafka cluster, reads the topics from the beginning. The compacted unit-status
+ * topic is read from the beginning at every start: that rebuilds the board. A batch that cannot be
+ * stored is read again after a pause, never skipped.
+ */
+public final class TopicReader implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicReader.class);
+  private static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(10);
+
+  /** What the reader tells the web side after each stored batch. */
+  public interface Listener {
+    void changed(List<StoredAlert> alerts, List<UnitStatus> statuses);
+  }
+
+  /** Counters for the page's footer and the tests. */
+  public record Status(boolean connected, boolean caughtUp, long alerts, long events, long statuses,
+      long undecodable, String lastError) {}
+
+  private final KafkaSettings kafka;
+  private final ConsoleStore store;
+  private final int keepEvents;
+  private final Listener listener;
+  private final Clock clock;
+  private final Thread thread;
+  private final Map<String, EventStream> eventTopics = new HashMap<>();
+  private final SingleObjectCodec<Alert> alertCodec = SingleObjectCodec.of(Alert.class);
+  private final SingleObjectCodec<UnitStatus> statusCodec = SingleObjectCodec.of(UnitStatus.class);
+  private final Map<EventStream, SingleObjectCodec<? extends SpecificRecordBase>> eventCodecs = new HashMap<>();
+  private final AvroJson json;
+  private final Set<String> reportedUndecodable = new HashSet<>();
+  private final AtomicLong alertCount = new AtomicLong();
+  private final AtomicLong eventCount = new AtomicLong();
+  private final AtomicLong statusCount = new AtomicLong();
+  private final AtomicLong undecodable = new AtomicLong();
+  private volatile boolean connected;
+  private volatile boolean caughtUp;
+  private volatile String lastError;
+  private volatile boolean closing;
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
+  private Map<TopicPartition, Long> catchUpTo = new HashMap<>();
+
+  public TopicReader(KafkaSettings kafka, ConsoleStore store, int keepEvents, AvroJson json, Listener listener,
+      Clock clock) {
+    this.kafka = kafka;
+    this.store = store;
+    this.keepEvents = keepEvents;
+    this.json = json;
+    this.listener = listener;
+    this.clock = clock;
+    for (EventStream s : EventStream.values()) {
+      eventTopics.put(kafka.topic(s), s);
+      eventCodecs.put(s, SingleObjectCodec.of(s.recordClass()));
+    }
+    this.thread = new Thread(this::run, "console-topic-reader");
+    this.thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  public Status status() {
+    return new Status(connected, caughtUp, alertCount.get(), eventCount.get(), statusCount.get(), undecodable.get(),
+        lastError);
+  }
+
+  private List<String> topics() {
+    List<String> topics = new ArrayList<>();
+    topics.add(kafka.alertsTopic());
+    topics.add(kafka.unitStatusTopic());
+    topics.addAll(eventTopics.keySet());
+    return topics;
+  }
+
+  private void run() {
+    Duration backoff = Duration.ofSeconds(1);
+    while (!closing) {
+      try {
+        String clusterId = clusterId();
+        boolean sameCluster = store.adoptCluster(clusterId);
+        if (!sameCluster) {
+          LOG.info("console: reading the topics of Kafka cluster {} from the beginning", clusterId);
+        }
+        consume();
+        return;
+      } catch (WakeupException e) {
+        return;
+      } catch (Exception e) {
+        if (closing) {
+          return;
+        }
+        connected = false;
+        lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+        LOG.warn("console: reading Kafka failed, retrying in {} s: {}", backoff.toSeconds(), lastError);
+        try {
+          TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
+        } catch (InterruptedException ie) {
+          return;
+        }
+        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30)
+            : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  private String clusterId() throws Exception {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private void consume() throws Exception {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      consumer = c;
+      if (closing) {
+        return;
+      }
+      long nextDiscovery = 0;
+      while (!closing) {
+        if (System.nanoTime() >= nextDiscovery) {
+          assignNewPartitions(c);
+          nextDiscovery = System.nanoTime() + DISCOVERY_INTERVAL.toNanos();
+        }
+        ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(500));
+        connected = true;
+        if (!records.isEmpty()) {
+          storeBatch(c, records);
+        }
+        if (!caughtUp && catchUpTo.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+          caughtUp = true;
+          LOG.info("console: caught up with the topics");
+        }
+      }
+    } finally {
+      consumer = null;
+    }
+  }
+
+  private void assignNewPartitions(KafkaConsumer<byte[], byte[]> c) throws SQLException {
+    Set<TopicPartition> assigned = new HashSet<>(c.assignment());
+    List<TopicPartition> added = new ArrayList<>();
+    for (String topic : topics()) {
+      List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(10));
+      for (PartitionInfo p : infos == null ? List.<PartitionInfo>of() : infos) {
+        TopicPartition tp = new TopicPartition(topic, p.partition());
+        if (!assigned.contains(tp)) {
+          added.add(tp);
+        }
+      }
+    }
+    if (added.isEmpty()) {
+      return;
+    }
+    assigned.addAll(added);
+    c.assign(assigned);
+    Map<TopicPartition, Long> stored = store.offsets();
+    for (TopicPartition tp : added) {
+      Long offset = tp.topic().equals(kafka.unitStatusTopic()) ? null : stored.get(tp);
+      if (offset == null) {
+        c.seekToBeginning(List.of(tp));
+      } else {
+        c.seek(tp, offset);
+      }
+    }
+    if (!caughtUp) {
+      catchUpTo.putAll(c.endOffsets(added));
+    }
+  }
+
+  private void storeBatch(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records)
+      throws SQLException {
+    List<Alert> alerts = new ArrayList<>();
+    List<StoredEvent> events = new ArrayList<>();
+    List<UnitStatus> statuses = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      if (r.value() == null) {
+        continue; // a tombstone on the compacted topic
+      }
+      try {
+        if (r.topic().equals(kafka.alertsTopic())) {
+          alerts.add(alertCodec.decode(r.value()));
+        } else if (r.topic().equals(kafka.unitStatusTopic())) {
+          statuses.add(statusCodec.decode(r.value()));
+        } else {
+          EventStream stream = eventTopics.get(r.topic());
+          SpecificRecordBase e = eventCodecs.get(stream).decode(r.value());
+          events.add(new StoredEvent(e.get("eventId").toString(), stream.jsonName(), e.get("unitId").toString(),
+              (java.time.Instant) e.get("eventTime"), json.write(e, "stream", stream.jsonName())));
+        }
+      } catch (Exception e) {
+        undecodable.incrementAndGet();
+        if (reportedUndecodable.add(r.topic())) {
+          LOG.warn("console: skipping an undecodable record of {} at {}-{} ({}); later ones of this topic are"
+              + " only counted", r.topic(), r.partition(), r.offset(), e.getMessage());
+        }
+      }
+    }
+    Map<TopicPartition, Long> next = new HashMap<>();
+    for (TopicPartition tp : records.partitions()) {
+      if (!tp.topic().equals(kafka.unitStatusTopic())) {
+        next.put(tp, c.position(tp));
+      }
+    }
+    // A failure here ends this consumer; run() starts a new one from the stored offsets, so the
+    // batch is read again once the store is back and nothing is skipped.
+    List<StoredAlert> changed = store.apply(new ConsoleStore.Batch(alerts, events, next), clock.instant());
+    store.pruneEvents(keepEvents);
+    alertCount.addAndGet(alerts.size());
+    eventCount.addAndGet(events.size());
+    statusCount.addAndGet(statuses.size());
+    lastError = null;
+    listener.changed(changed, statuses);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    closing = true;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    thread.interrupt();
+    thread.join(TimeUnit.SECONDS.toMillis(30));
+  }
+}

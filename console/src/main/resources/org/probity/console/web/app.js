@@ -1,0 +1,402 @@
+'use strict';
+// The monitoring centre's page: the unit board and the alert feed, kept live by server-sent
+// events. No framework and no external assets, so it runs on a closed network.
+
+const I18N = {
+  zh: {
+    title: '廉情气象站', subtitle: '电子监察实时监测', board: '单位廉情', feed: '实时告警', logout: '退出',
+    connecting: '连接中', live: '实时', offline: '连接中断，正在重连', clear: '清除筛选', noAlerts: '暂无告警',
+    GREEN: '绿', ORANGE: '橙', RED: '红', openTotal: '未办结',
+    colSeverity: '级别', colRule: '规则', colUnit: '单位', colMessage: '问题', colProgress: '进展', colTime: '时间', colAck: '确认',
+    allRules: '全部规则', allUnits: '全部单位', allSeverities: '全部级别', allStatuses: '全部状态', allAcks: '全部确认状态',
+    OPEN: '未办结', RAISED: '新发', ESCALATED: '升级', RESOLVED: '已办结', PENDING: '待确认', DONE: '已确认',
+    NOTICE: '预警', YELLOW: '黄牌', REDCARD: '红牌', score: '分', grade: '级', open: '未办结', noScore: '暂无评分',
+    notice: '预警告知书', rule: '规则', reason: '原因', ruleVersion: '规则版本', unit: '单位', subject: '对象', persons: '涉及人员',
+    amount: '金额', eventTime: '发生时间', firstEventTime: '首次发生', detectedAt: '检测时间', receivedAt: '接收时间',
+    alertId: '告警编号', steps: '处置进程', evidence: '证据事件', acks: '确认记录', notSeen: '监察台未收到此事件（或已超出证据保留范围）',
+    ackNote: '确认说明（可选）', acknowledge: '确认签收', ackedBy: '已确认', ackAgain: '升级后待确认', readOnly: '只读账号不能确认',
+    noAcks: '尚无确认', caughtUp: '已同步', catchingUp: '正在从 Kafka 同步', alertsSeen: '告警记录', eventsSeen: '事件',
+    undecodable: '无法解码', stream: '数据流', role_OPERATOR: '值班员', role_READ_ONLY: '只读',
+  },
+  en: {
+    title: 'Integrity Weather Station', subtitle: 'e-supervision, live', board: 'Units', feed: 'Live alerts', logout: 'Sign out',
+    connecting: 'Connecting', live: 'Live', offline: 'Disconnected, reconnecting', clear: 'Clear filters', noAlerts: 'No alerts',
+    GREEN: 'Green', ORANGE: 'Orange', RED: 'Red', openTotal: 'Open',
+    colSeverity: 'Level', colRule: 'Rule', colUnit: 'Unit', colMessage: 'Problem', colProgress: 'Progress', colTime: 'Time', colAck: 'Ack',
+    allRules: 'All rules', allUnits: 'All units', allSeverities: 'All levels', allStatuses: 'All statuses', allAcks: 'Any ack state',
+    OPEN: 'Open', RAISED: 'Raised', ESCALATED: 'Escalated', RESOLVED: 'Resolved', PENDING: 'To acknowledge', DONE: 'Acknowledged',
+    NOTICE: 'Notice', YELLOW: 'Yellow', REDCARD: 'Red card', score: 'score', grade: 'grade', open: 'open', noScore: 'no score yet',
+    notice: 'Warning notice', rule: 'Rule', reason: 'Reason', ruleVersion: 'Rule version', unit: 'Unit', subject: 'Subject', persons: 'People',
+    amount: 'Amount', eventTime: 'Event time', firstEventTime: 'First occurred', detectedAt: 'Detected', receivedAt: 'Received',
+    alertId: 'Alert id', steps: 'Progress', evidence: 'Evidence events', acks: 'Acknowledgements', notSeen: 'Not seen by the console (or past its evidence retention)',
+    ackNote: 'Note (optional)', acknowledge: 'Acknowledge', ackedBy: 'Acknowledged', ackAgain: 'Escalated since ack', readOnly: 'Read-only accounts cannot acknowledge',
+    noAcks: 'Not acknowledged yet', caughtUp: 'in sync', catchingUp: 'catching up with Kafka', alertsSeen: 'alert records', eventsSeen: 'events',
+    undecodable: 'undecodable', stream: 'Stream', role_OPERATOR: 'operator', role_READ_ONLY: 'read-only',
+  },
+};
+
+const state = {
+  lang: localStorage.getItem('probity.lang') === 'en' ? 'en' : 'zh',
+  labels: null, me: null,
+  units: new Map(),   // unitId -> tile
+  alerts: new Map(),  // alertId -> alert view, the feed as filtered
+  filter: { rule: '', unit: '', severity: '', status: '', ack: '' },
+  detailId: null,
+  source: null,
+};
+const FEED_LIMIT = 200;
+const $ = (id) => document.getElementById(id);
+
+function t(key) { return I18N[state.lang][key] ?? key; }
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined) continue;
+    if (k === 'class') e.className = v; else if (k === 'text') e.textContent = v; else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+function ruleName(id) {
+  const r = state.labels?.rules?.[id];
+  return r ? (state.lang === 'en' ? r.en : r.zh) || id : id;
+}
+function reasonName(code) {
+  const r = state.labels?.reasons?.[code];
+  return r ? (state.lang === 'en' ? r.en : r.zh) || code : code;
+}
+function severityName(s) { return s === 'RED' ? t('REDCARD') : t(s); }
+// Times are shown as the server wrote them: in the rules file's zone, whatever the browser's.
+function shortTime(iso) { return iso ? iso.slice(5, 16).replace('T', ' ') : ''; }
+function fullTime(iso) { return iso ? iso.slice(0, 19).replace('T', ' ') : ''; }
+function money(fen) {
+  return fen === null || fen === undefined ? '' :
+    '¥' + (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+async function api(path, options) {
+  const res = await fetch(path, Object.assign({ credentials: 'same-origin' }, options));
+  if (res.status === 401) { location.href = '/login'; throw new Error('signed out'); }
+  if (!res.ok) throw new Error(path + ': ' + res.status);
+  return res.json();
+}
+
+// ------------------------------------------------------------------ language
+
+function applyLanguage() {
+  document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
+  document.title = t('title') + ' · Probity';
+  document.querySelectorAll('[data-i18n]').forEach((e) => { e.textContent = t(e.dataset.i18n); });
+  $('lang-toggle').textContent = state.lang === 'en' ? '中文' : 'EN';
+  if (state.me) $('user').textContent = state.me.displayName + ' · ' + t('role_' + state.me.role);
+  fillFilters();
+  renderBoard();
+  renderFeed();
+  if (state.detailId) openDetail(state.detailId);
+}
+
+// ------------------------------------------------------------------ board
+
+function tileElement(u) {
+  const colour = u.colour || 'NONE';
+  const metrics = u.colour
+    ? el('div', { class: 't-metrics' },
+        el('span', {}, el('b', { class: 't-score', text: Number(u.score).toFixed(1) }), ' ' + t('score')),
+        el('span', {}, el('b', { class: 't-grade', text: u.grade }), ' ' + t('grade')),
+        el('span', {}, el('b', { class: 't-open', text: String(u.openAlerts) }), ' ' + t('open')))
+    : el('div', { class: 't-metrics' }, el('span', { text: t('noScore') }),
+        el('span', {}, el('b', { class: 't-open', text: String(u.openAlerts) }), ' ' + t('open')));
+  const tile = el('div', { class: 'tile ' + colour + (state.filter.unit === u.unitId ? ' selected' : ''),
+      'data-unit-id': u.unitId, 'data-colour': colour, title: u.asOf ? fullTime(u.asOf) : '' },
+    el('div', { class: 't-name', text: u.name }),
+    el('div', { class: 't-id', text: u.unitId }),
+    el('div', { class: 't-colour', text: u.colour ? t(u.colour) : '' }),
+    metrics,
+    el('a', { class: 't-notice', href: '/notice/' + encodeURIComponent(u.unitId) + (state.lang === 'en' ? '?lang=en' : ''),
+      target: '_blank', rel: 'noopener', text: t('notice') }));
+  tile.addEventListener('click', (e) => {
+    if (e.target.closest('a')) return;
+    setFilter('unit', state.filter.unit === u.unitId ? '' : u.unitId);
+  });
+  return tile;
+}
+
+function renderBoard() {
+  const board = $('board');
+  board.replaceChildren(...[...state.units.values()].map(tileElement));
+  renderCounts();
+}
+
+function renderCounts() {
+  const counts = { GREEN: 0, ORANGE: 0, RED: 0 };
+  let open = 0;
+  for (const u of state.units.values()) {
+    if (u.colour) counts[u.colour]++;
+    open += u.openAlerts;
+  }
+  for (const c of Object.keys(counts)) $('count-' + c).textContent = counts[c];
+  $('count-open').textContent = open;
+}
+
+function onUnit(u) {
+  const known = state.units.has(u.unitId);
+  state.units.set(u.unitId, u);
+  if (!known) { renderBoard(); fillFilters(); return; }
+  const old = document.querySelector('.tile[data-unit-id="' + CSS.escape(u.unitId) + '"]');
+  const tile = tileElement(u);
+  tile.classList.add('flash');
+  old.replaceWith(tile);
+  renderCounts();
+}
+
+// ------------------------------------------------------------------ feed
+
+function option(value, text, selected) {
+  const o = el('option', { value, text });
+  if (selected) o.selected = true;
+  return o;
+}
+
+function fillFilters() {
+  if (!state.labels) return;
+  const f = state.filter;
+  $('f-rule').replaceChildren(option('', t('allRules')),
+    ...Object.keys(state.labels.rules).map((id) => option(id, ruleName(id), f.rule === id)));
+  $('f-unit').replaceChildren(option('', t('allUnits')),
+    ...[...state.units.values()].map((u) => option(u.unitId, u.name, f.unit === u.unitId)));
+  $('f-severity').replaceChildren(option('', t('allSeverities')),
+    ...['NOTICE', 'YELLOW', 'RED'].map((s) => option(s, severityName(s), f.severity === s)));
+  $('f-status').replaceChildren(option('', t('allStatuses')),
+    ...['OPEN', 'RAISED', 'ESCALATED', 'RESOLVED'].map((s) => option(s, t(s), f.status === s)));
+  $('f-ack').replaceChildren(option('', t('allAcks')),
+    ...['PENDING', 'DONE'].map((s) => option(s, t(s), f.ack === s)));
+}
+
+function setFilter(name, value) {
+  state.filter[name] = value;
+  fillFilters();
+  document.querySelectorAll('.tile').forEach((e) => e.classList.toggle('selected', e.dataset.unitId === state.filter.unit));
+  loadFeed();
+}
+
+// The server's filter (WebApp.filter / ConsoleStore.feed), for alerts that arrive live.
+function matches(a) {
+  const f = state.filter;
+  if (f.rule && a.ruleId !== f.rule) return false;
+  if (f.unit && a.unitId !== f.unit) return false;
+  if (f.severity && a.severity !== f.severity) return false;
+  if (f.status === 'OPEN' && a.status === 'RESOLVED') return false;
+  if (f.status && f.status !== 'OPEN' && a.status !== f.status) return false;
+  if (f.ack === 'PENDING' && !a.needsAck) return false;
+  if (f.ack === 'DONE' && (a.needsAck || !a.ack)) return false;
+  return true;
+}
+
+let feedRequest = 0;
+async function loadFeed() {
+  const mine = ++feedRequest;
+  const q = new URLSearchParams(Object.entries(state.filter).filter(([, v]) => v));
+  const list = await api('/api/alerts?' + q);
+  if (mine !== feedRequest) return; // a newer filter was chosen meanwhile
+  state.alerts = new Map(list.map((a) => [a.alertId, a]));
+  renderFeed();
+}
+
+function ladder(a) {
+  // The approval ladder is one row: 预警 → 黄牌 → 红牌 → 办结, lit as far as it went.
+  if (a.ruleId !== 'APPROVAL_OVERDUE') {
+    return el('span', { class: 'st', text: t(a.status) });
+  }
+  const rank = { NOTICE: 0, YELLOW: 1, RED: 2 }[a.severity];
+  return el('span', { class: 'ladder' },
+    ...['NOTICE', 'YELLOW', 'RED'].map((s, i) => el('span', { class: i <= rank ? 'on ' + s : '', 'data-step': s, text: severityName(s) })),
+    el('span', { class: a.status === 'RESOLVED' ? 'on RESOLVED' : '', 'data-step': 'RESOLVED', text: t('RESOLVED') }));
+}
+
+function ackState(a) {
+  if (a.needsAck && a.ack) return el('span', { class: 'ack-state pending', text: t('ackAgain') });
+  if (a.needsAck) return el('span', { class: 'ack-state pending', text: t('PENDING') });
+  if (a.ack) return el('span', { class: 'ack-state done', title: fullTime(a.ack.at), text: '✓ ' + a.ack.displayName });
+  return el('span', { class: 'ack-state', text: '' });
+}
+
+function rowElement(a) {
+  const row = el('tr', { class: 'alert-row' + (a.status === 'RESOLVED' ? ' resolved' : ''), 'data-alert-id': a.alertId,
+      'data-severity': a.severity, 'data-status': a.status, 'data-rule': a.ruleId },
+    el('td', {}, el('span', { class: 'sev ' + a.severity, text: severityName(a.severity) })),
+    el('td', { text: ruleName(a.ruleId) }),
+    el('td', { text: a.unitName }),
+    el('td', {}, el('div', { class: 'msg', title: a.message, text: a.message })),
+    el('td', {}, ladder(a)),
+    el('td', { class: 'time', title: fullTime(a.eventTime), text: shortTime(a.eventTime) }),
+    el('td', {}, ackState(a)));
+  row.addEventListener('click', () => openDetail(a.alertId));
+  return row;
+}
+
+function renderFeed(flashId) {
+  const sorted = [...state.alerts.values()].sort((x, y) => y.version - x.version).slice(0, FEED_LIMIT);
+  $('feed').replaceChildren(...sorted.map((a) => {
+    const row = rowElement(a);
+    if (a.alertId === flashId) row.classList.add('flash');
+    return row;
+  }));
+  $('feed-empty').hidden = sorted.length > 0;
+}
+
+function onAlert(a) {
+  const current = state.alerts.get(a.alertId);
+  if (current && current.version > a.version) return;
+  if (matches(a)) state.alerts.set(a.alertId, a); else state.alerts.delete(a.alertId);
+  renderFeed(a.alertId);
+  if (state.detailId === a.alertId) openDetail(a.alertId);
+}
+
+// ------------------------------------------------------------------ detail
+
+function facts(pairs) {
+  const dl = el('dl', { class: 'facts' });
+  for (const [k, v, id] of pairs) {
+    if (v === null || v === undefined || v === '') continue;
+    dl.append(el('dt', { text: t(k) }), el('dd', { id, text: v }));
+  }
+  return dl;
+}
+
+function evidenceElement(e) {
+  if (!e.found) {
+    return el('div', { class: 'evidence missing', 'data-event-id': e.eventId }, el('b', { text: e.eventId }), ' — ' + t('notSeen'));
+  }
+  const table = el('table');
+  for (const [k, v] of Object.entries(e.record)) {
+    table.append(el('tr', {}, el('td', { text: k }), el('td', { text: typeof v === 'object' ? JSON.stringify(v) : String(v) })));
+  }
+  return el('div', { class: 'evidence', 'data-event-id': e.eventId }, table);
+}
+
+async function openDetail(alertId) {
+  state.detailId = alertId;
+  const d = await api('/api/alerts/' + encodeURIComponent(alertId));
+  if (state.detailId !== alertId) return;
+  const a = d.alert;
+  const persons = a.persons.map((p) => (p.name ? p.name + ' (' + p.id + (p.role ? ', ' + p.role : '') + ')' : p.id)).join('、');
+  const content = el('div', { 'data-alert-id': a.alertId },
+    el('h3', { id: 'd-title' }, el('span', { class: 'sev ' + a.severity, text: severityName(a.severity) }), ' ', ruleName(a.ruleId)),
+    el('p', { class: 'message', id: 'd-message', text: a.message }),
+    facts([
+      ['rule', a.ruleId, 'd-rule'], ['reason', a.reason + ' · ' + reasonName(a.reason), 'd-reason'],
+      ['ruleVersion', String(a.ruleVersion), 'd-rule-version'], ['unit', a.unitName + ' (' + a.unitId + ')', 'd-unit'],
+      ['subject', a.subjectType + ' ' + a.subjectId, 'd-subject'], ['persons', persons, 'd-persons'],
+      ['amount', money(a.amountFen), 'd-amount'], ['eventTime', fullTime(a.eventTime), 'd-event-time'],
+      ['firstEventTime', fullTime(a.firstEventTime), 'd-first'], ['detectedAt', fullTime(a.detectedAt), 'd-detected'],
+      ['receivedAt', fullTime(a.receivedAt), 'd-received'], ['alertId', a.alertId, 'd-alert-id'],
+    ]),
+    el('p', {}, el('a', { class: 'notice-link', target: '_blank', rel: 'noopener',
+      href: '/notice/' + encodeURIComponent(a.unitId) + (state.lang === 'en' ? '?lang=en' : ''), text: t('notice') + ' — ' + a.unitName })),
+    el('h4', { text: t('steps') }),
+    el('ol', { class: 'steps', id: 'd-steps' }, ...d.steps.map((s) => el('li', { 'data-severity': s.severity, 'data-status': s.status },
+      el('span', { class: 'sev ' + s.severity, text: severityName(s.severity) }), ' ' + t(s.status) + ' · ' + fullTime(s.eventTime)))),
+    el('h4', { text: t('evidence') + ' (' + d.evidence.length + ')' }),
+    el('div', { id: 'd-evidence' }, ...d.evidence.map(evidenceElement)),
+    el('h4', { text: t('acks') }),
+    el('div', { class: 'acks', id: 'd-acks' }, d.acks.length === 0 ? el('p', { text: t('noAcks') }) : el('ul', {},
+      ...d.acks.map((k) => el('li', { class: 'ack-entry', text: k.displayName + ' (' + k.username + ') · ' + fullTime(k.at) + ' · '
+        + severityName(k.severity) + ' / ' + t(k.status) + (k.note ? ' · ' + k.note : '') })))),
+    ackForm(a));
+  $('d-content').replaceChildren(content);
+  $('detail').hidden = false;
+}
+
+function ackForm(a) {
+  if (!a.needsAck) return null;
+  if (!state.me.mayAcknowledge) return el('p', { class: 'read-only', text: t('readOnly') });
+  const note = el('textarea', { id: 'ack-note', maxlength: '1000', placeholder: t('ackNote') });
+  const button = el('button', { type: 'button', class: 'primary', id: 'ack-button', text: t('acknowledge') });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const view = await api('/api/alerts/' + encodeURIComponent(a.alertId) + '/ack', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Probity-Request': '1' },
+      body: JSON.stringify({ note: note.value }),
+    });
+    onAlert(view);
+    openDetail(a.alertId);
+  });
+  return el('div', { class: 'ack-form' }, note, button);
+}
+
+function closeDetail() {
+  state.detailId = null;
+  $('detail').hidden = true;
+}
+
+// ------------------------------------------------------------------ live
+
+async function loadSnapshot() {
+  const units = await api('/api/units');
+  state.units = new Map(units.map((u) => [u.unitId, u]));
+  fillFilters();
+  renderBoard();
+  await loadFeed();
+}
+
+function connect() {
+  const source = new EventSource('/api/stream');
+  state.source = source;
+  // "hello" comes on every (re)connection: reload, so nothing said while away is missed.
+  source.addEventListener('hello', () => {
+    $('conn').className = 'conn up';
+    $('conn').textContent = t('live');
+    loadSnapshot();
+  });
+  source.addEventListener('unit', (e) => onUnit(JSON.parse(e.data)));
+  source.addEventListener('alert', (e) => onAlert(JSON.parse(e.data)));
+  source.addEventListener('signedout', () => { location.href = '/login'; });
+  source.onerror = () => {
+    $('conn').className = 'conn down';
+    $('conn').textContent = t('offline');
+  };
+}
+
+async function refreshStatus() {
+  try {
+    const s = await api('/api/status');
+    $('status').textContent = (s.caughtUp ? t('caughtUp') : t('catchingUp')) + ' · ' + t('alertsSeen') + ' ' + s.alerts
+      + ' · ' + t('eventsSeen') + ' ' + s.events + (s.undecodable ? ' · ' + t('undecodable') + ' ' + s.undecodable : '')
+      + (s.lastError ? ' · ' + s.lastError : '');
+    document.body.dataset.caughtUp = String(s.caughtUp);
+  } catch (e) {
+    $('status').textContent = t('offline');
+  }
+}
+
+function tick() {
+  $('clock').textContent = new Date().toLocaleString(state.lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+}
+
+async function main() {
+  [state.labels, state.me] = await Promise.all([api('/api/labels'), api('/api/me')]);
+  $('centre').textContent = state.me.centreName;
+  for (const name of Object.keys(state.filter)) {
+    $('f-' + name).addEventListener('change', (e) => setFilter(name, e.target.value));
+  }
+  $('f-clear').addEventListener('click', () => {
+    for (const k of Object.keys(state.filter)) state.filter[k] = '';
+    setFilter('rule', '');
+  });
+  $('lang-toggle').addEventListener('click', () => {
+    state.lang = state.lang === 'en' ? 'zh' : 'en';
+    localStorage.setItem('probity.lang', state.lang);
+    applyLanguage();
+  });
+  $('d-close').addEventListener('click', closeDetail);
+  $('detail').addEventListener('click', (e) => { if (e.target === $('detail')) closeDetail(); });
+  document.addEventListener('keydown', (e) => { if (e.key === 'Escape') closeDetail(); });
+  applyLanguage();
+  connect();
+  tick();
+  setInterval(tick, 1000);
+  refreshStatus();
+  setInterval(refreshStatus, 5000);
+}
+
+main();
