@@ -334,18 +334,30 @@ public final class ConsoleStore implements AutoCloseable {
    * how many went. Cheap to call after every batch: it only works once per tenth of {@code keep}.
    */
   public int pruneEvents(int keep) throws SQLException {
-    long upTo = eventSeq.get() - keep;
-    if (upTo <= prunedUpTo + Math.max(1, keep / 10)) {
+    long newest = eventSeq.get();
+    if (newest - keep <= prunedUpTo + Math.max(1, keep / 10)) {
       return 0;
     }
     int deleted = inTransaction(c -> {
+      // The keep-th newest event bounds what goes (sequence numbers have gaps where a repeat was skipped).
+      long upTo;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT seq FROM evidence_event ORDER BY seq DESC LIMIT 1 OFFSET ?")) {
+        ps.setInt(1, keep);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return 0;
+          }
+          upTo = rs.getLong(1);
+        }
+      }
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM evidence_event WHERE seq <= ? AND NOT EXISTS"
           + " (SELECT 1 FROM evidence_ref r WHERE r.event_id = evidence_event.event_id)")) {
         ps.setLong(1, upTo);
         return ps.executeUpdate();
       }
     });
-    prunedUpTo = upTo;
+    prunedUpTo = newest - keep;
     return deleted;
   }
 
