@@ -141,7 +141,8 @@ public final class WebApp implements HttpHandler {
     var h = ex.getResponseHeaders();
     h.set("X-Content-Type-Options", "nosniff");
     h.set("X-Frame-Options", "DENY");
-    h.set("Referrer-Policy", "no-referrer");
+    // Not no-referrer: with it, browsers send "Origin: null" on form POSTs, and sign-in could not be checked.
+    h.set("Referrer-Policy", "same-origin");
     h.set("Cache-Control", "no-store");
     h.set("Content-Security-Policy", CSP);
 
@@ -187,6 +188,7 @@ public final class WebApp implements HttpHandler {
       me.put("role", s.account().role().name());
       me.put("mayAcknowledge", s.account().role().mayAcknowledge());
       me.put("centreName", centreName);
+      me.put("zone", zone.getId());
       Http.json(ex, 200, me);
     } else if (path.equals("/api/labels") && isGet(method)) {
       Http.json(ex, 200, labels.json());

@@ -7,7 +7,7 @@ const I18N = {
     title: '廉情气象站', subtitle: '电子监察实时监测', board: '单位廉情', feed: '实时告警', logout: '退出',
     connecting: '连接中', live: '实时', offline: '连接中断，正在重连', clear: '清除筛选', noAlerts: '暂无告警',
     GREEN: '绿', ORANGE: '橙', RED: '红', openTotal: '未办结',
-    colSeverity: '级别', colRule: '规则', colUnit: '单位', colMessage: '问题', colProgress: '进展', colTime: '时间', colAck: '确认',
+    colSeverity: '级别', colRuleUnit: '规则 / 单位', colMessage: '问题', colProgress: '进展', colTime: '时间', colAck: '确认',
     allRules: '全部规则', allUnits: '全部单位', allSeverities: '全部级别', allStatuses: '全部状态', allAcks: '全部确认状态',
     OPEN: '未办结', RAISED: '新发', ESCALATED: '升级', RESOLVED: '已办结', PENDING: '待确认', DONE: '已确认',
     NOTICE: '预警', YELLOW: '黄牌', REDCARD: '红牌', score: '分', grade: '级', open: '未办结', noScore: '暂无评分',
@@ -22,7 +22,7 @@ const I18N = {
     title: 'Integrity Weather Station', subtitle: 'e-supervision, live', board: 'Units', feed: 'Live alerts', logout: 'Sign out',
     connecting: 'Connecting', live: 'Live', offline: 'Disconnected, reconnecting', clear: 'Clear filters', noAlerts: 'No alerts',
     GREEN: 'Green', ORANGE: 'Orange', RED: 'Red', openTotal: 'Open',
-    colSeverity: 'Level', colRule: 'Rule', colUnit: 'Unit', colMessage: 'Problem', colProgress: 'Progress', colTime: 'Time', colAck: 'Ack',
+    colSeverity: 'Level', colRuleUnit: 'Rule / unit', colMessage: 'Problem', colProgress: 'Progress', colTime: 'Time', colAck: 'Ack',
     allRules: 'All rules', allUnits: 'All units', allSeverities: 'All levels', allStatuses: 'All statuses', allAcks: 'Any ack state',
     OPEN: 'Open', RAISED: 'Raised', ESCALATED: 'Escalated', RESOLVED: 'Resolved', PENDING: 'To acknowledge', DONE: 'Acknowledged',
     NOTICE: 'Notice', YELLOW: 'Yellow', REDCARD: 'Red card', score: 'score', grade: 'grade', open: 'open', noScore: 'no score yet',
@@ -220,27 +220,49 @@ function ackState(a) {
   return el('span', { class: 'ack-state', text: '' });
 }
 
-function rowElement(a) {
-  const row = el('tr', { class: 'alert-row' + (a.status === 'RESOLVED' ? ' resolved' : ''), 'data-alert-id': a.alertId,
-      'data-severity': a.severity, 'data-status': a.status, 'data-rule': a.ruleId },
+// One <tr> per alert for as long as it is in the feed: a change (the ladder's next step, an
+// acknowledgement) rewrites that row in place, it never adds one.
+const rows = new Map(); // alertId -> { tr, stamp }
+
+function fillRow(tr, a) {
+  tr.className = 'alert-row' + (a.status === 'RESOLVED' ? ' resolved' : '');
+  Object.assign(tr.dataset, { alertId: a.alertId, unit: a.unitId, severity: a.severity, status: a.status, rule: a.ruleId });
+  tr.replaceChildren(
     el('td', {}, el('span', { class: 'sev ' + a.severity, text: severityName(a.severity) })),
-    el('td', { text: ruleName(a.ruleId) }),
-    el('td', { text: a.unitName }),
+    el('td', {}, el('div', { class: 'rule-name', text: ruleName(a.ruleId) }), el('div', { class: 'unit-name', text: a.unitName })),
     el('td', {}, el('div', { class: 'msg', title: a.message, text: a.message })),
     el('td', {}, ladder(a)),
     el('td', { class: 'time', title: fullTime(a.eventTime), text: shortTime(a.eventTime) }),
     el('td', {}, ackState(a)));
-  row.addEventListener('click', () => openDetail(a.alertId));
-  return row;
+}
+
+function rowFor(a) {
+  let r = rows.get(a.alertId);
+  if (!r) {
+    const tr = el('tr');
+    tr.addEventListener('click', () => openDetail(a.alertId));
+    r = { tr, stamp: null };
+    rows.set(a.alertId, r);
+  }
+  const stamp = [a.version, a.needsAck, a.ack ? a.ack.at : '', state.lang].join('|');
+  if (r.stamp !== stamp) {
+    fillRow(r.tr, a);
+    r.stamp = stamp;
+  }
+  return r.tr;
 }
 
 function renderFeed(flashId) {
   const sorted = [...state.alerts.values()].sort((x, y) => y.version - x.version).slice(0, FEED_LIMIT);
-  $('feed').replaceChildren(...sorted.map((a) => {
-    const row = rowElement(a);
-    if (a.alertId === flashId) row.classList.add('flash');
-    return row;
-  }));
+  $('feed').replaceChildren(...sorted.map(rowFor));
+  const shown = new Set(sorted.map((a) => a.alertId));
+  for (const id of [...rows.keys()]) if (!shown.has(id)) rows.delete(id);
+  if (flashId && rows.has(flashId)) {
+    const tr = rows.get(flashId).tr;
+    tr.classList.remove('flash');
+    void tr.offsetWidth; // restart the animation
+    tr.classList.add('flash');
+  }
   $('feed-empty').hidden = sorted.length > 0;
 }
 
@@ -318,8 +340,7 @@ function ackForm(a) {
       method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Probity-Request': '1' },
       body: JSON.stringify({ note: note.value }),
     });
-    onAlert(view);
-    openDetail(a.alertId);
+    onAlert(view); // re-renders this detail too
   });
   return el('div', { class: 'ack-form' }, note, button);
 }
@@ -370,7 +391,9 @@ async function refreshStatus() {
 }
 
 function tick() {
-  $('clock').textContent = new Date().toLocaleString(state.lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
+  // The county's time, like every time on the page, whatever the browser's zone.
+  $('clock').textContent = new Date().toLocaleString(state.lang === 'en' ? 'en-GB' : 'zh-CN',
+    { hour12: false, timeZone: state.me.zone });
 }
 
 async function main() {
