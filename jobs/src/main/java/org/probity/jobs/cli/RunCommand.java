@@ -88,7 +88,8 @@ public final class RunCommand {
     IngestDecoder decoder = new IngestDecoder(new AvroJson(s.config().zone()));
     ProbityPipeline.defineWorkflow(env,
         ProbitySources.kafka(s.kafka(), decoder, s.outOfOrderness(), s.idleness(), s.stopAtLatest()),
-        new ProbitySinks(KafkaConnectors.alertSink(s.kafka()), KafkaConnectors.deadLetterSink(s.kafka())),
+        new ProbitySinks(KafkaConnectors.alertSink(s.kafka()), KafkaConnectors.deadLetterSink(s.kafka()),
+            KafkaConnectors.unitStatusSink(s.kafka())),
         s.config(), RuleSet.all(), true);
   }
 }
