@@ -45,8 +45,13 @@ final class KafkaAlerts {
         Long.toString(a.getEventTime().toEpochMilli()), a.getEvidence().toString());
   }
 
-  /** Every committed record of {@code topic} up to its current end. */
+  /**
+   * Every committed record of {@code topic} once no transaction on it is pending. Kafka writes a
+   * transaction's commit markers after the commit returns, so for a moment the read_committed end
+   * lags the log end; reading to the lagging end would miss the last alerts.
+   */
   static List<Seen> readAll(String bootstrap, String topic, Path alertAvsc) throws IOException {
+    awaitNoOpenTransactions(bootstrap, topic);
     Schema schema = new Schema.Parser().parse(alertAvsc.toFile());
     BinaryMessageDecoder<GenericRecord> decoder = new BinaryMessageDecoder<>(GenericData.get(), schema);
     Properties props = new Properties();
@@ -76,6 +81,28 @@ final class KafkaAlerts {
       }
     }
     return seen;
+  }
+
+  private static void awaitNoOpenTransactions(String bootstrap, String topic) {
+    Properties committed = new Properties();
+    committed.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    committed.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    committed.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    Properties uncommitted = (Properties) committed.clone();
+    committed.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(committed);
+        KafkaConsumer<byte[], byte[]> u = new KafkaConsumer<>(uncommitted)) {
+      List<TopicPartition> partitions = c.partitionsFor(topic).stream()
+          .map(p -> new TopicPartition(topic, p.partition())).toList();
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (!c.endOffsets(partitions).equals(u.endOffsets(partitions))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("a transaction on " + topic + " stayed open");
+        }
+        Thread.onSpinWait();
+      }
+    }
   }
 
   private static String str(GenericRecord g, String field) {

@@ -51,6 +51,7 @@ public final class RunCommand {
       return 0;
     }
     Settings settings = parse(args);
+    preflight(settings);
     StreamExecutionEnvironment env = environment(settings);
     defineWorkflow(env, settings);
     env.execute("probity");
@@ -77,6 +78,20 @@ public final class RunCommand {
         args.duration("out-of-orderness", Duration.ofMinutes(2)), args.duration("idleness", Duration.ofMinutes(1)),
         args.choice("state-backend", JobEnvironment.StateBackend.class, JobEnvironment.StateBackend.HASHMAP),
         args.integer("parallelism", 0, 0, 4096), args.flag("stop-at-latest"));
+  }
+
+  /** Checks what can be checked before the job starts: the brokers accept the transaction timeout. */
+  public static void preflight(Settings s) {
+    if (!s.kafka().exactlyOnce()) {
+      return;
+    }
+    try {
+      KafkaConnectors.checkTransactionTimeout(s.kafka());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("run: --transaction-timeout: " + e.getMessage());
+    } catch (IllegalStateException e) {
+      throw new ConfigException("run: --bootstrap-servers: " + e.getMessage());
+    }
   }
 
   public static StreamExecutionEnvironment environment(Settings s) {
