@@ -84,7 +84,7 @@ final class Demo {
       out.println("probity demo: Kafka at " + kafka.bootstrapServers() + "; starting the monitor on Flink …");
 
       RunCommand.Settings settings = new RunCommand.Settings(kafkaSettings, config, checkpoint, null,
-          Duration.ofSeconds(30), Duration.ofSeconds(5), JobEnvironment.StateBackend.HASHMAP, 2);
+          Duration.ofSeconds(30), Duration.ofSeconds(5), JobEnvironment.StateBackend.HASHMAP, 2, false);
       StreamExecutionEnvironment env = RunCommand.environment(settings);
       RunCommand.defineWorkflow(env, settings);
       JobClient job = env.executeAsync("probity demo");

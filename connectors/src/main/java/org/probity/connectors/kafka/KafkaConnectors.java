@@ -2,6 +2,15 @@ package org.probity.connectors.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -57,13 +66,45 @@ public final class KafkaConnectors {
 
   /**
    * Event time from the event; bounded out-of-orderness per Kafka partition; a partition with no
-   * traffic for {@code idleness} stops holding the watermark back (the Kafka source does not go
-   * idle by itself). Dead letters carry no time and never move the watermark.
+   * valid events for {@code idleness} stops holding the watermark back (the Kafka source does not
+   * go idle by itself). Dead letters carry no time: they neither move the watermark nor count as
+   * activity, so a partition that only receives garbage goes idle instead of stalling every rule.
    */
   public static WatermarkStrategy<Ingested> watermarks(Duration outOfOrderness, Duration idleness) {
-    return WatermarkStrategy.<Ingested>forBoundedOutOfOrderness(outOfOrderness)
-        .withTimestampAssigner((in, previous) -> in.timestamp())
-        .withIdleness(idleness);
+    return new IngestWatermarks(outOfOrderness, idleness);
+  }
+
+  /**
+   * Checks, before the job starts, that the exactly-once transaction timeout is accepted by every
+   * broker: a producer asking for more than {@code transaction.max.timeout.ms} is refused at its
+   * first transaction, which would make the job fail over and over.
+   *
+   * @throws IllegalArgumentException naming both values when the timeout is too long
+   * @throws IllegalStateException when the brokers cannot be asked
+   */
+  public static void checkTransactionTimeout(KafkaSettings settings) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    try (Admin admin = Admin.create(props)) {
+      List<ConfigResource> brokers = admin.describeCluster().nodes().get().stream()
+          .map(n -> new ConfigResource(ConfigResource.Type.BROKER, n.idString())).toList();
+      for (Map.Entry<ConfigResource, Config> e : admin.describeConfigs(brokers).all().get().entrySet()) {
+        ConfigEntry max = e.getValue().get("transaction.max.timeout.ms");
+        if (max != null && max.value() != null
+            && settings.transactionTimeout().toMillis() > Long.parseLong(max.value())) {
+          throw new IllegalArgumentException("the transaction timeout (" + settings.transactionTimeout().toMillis()
+              + " ms) is above broker " + e.getKey().name() + "'s transaction.max.timeout.ms (" + max.value()
+              + " ms)");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking Kafka for transaction.max.timeout.ms", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot ask Kafka at " + settings.bootstrapServers()
+          + " for transaction.max.timeout.ms: " + e.getCause().getMessage(), e);
+    }
   }
 
   public static KafkaSink<Alert> alertSink(KafkaSettings settings) {

@@ -82,27 +82,8 @@ class KafkaAlertSinkTest {
     JobClient job = env.executeAsync("exactly-once alerts");
     job.getJobExecutionResult().get(90, TimeUnit.SECONDS);
     assertFinishedWithoutRestart(miniCluster, job.getJobID());
-    var g = miniCluster.getArchivedExecutionGraph(job.getJobID()).get();
-    System.err.println("DEBUG checkpoints " + g.getCheckpointStatsSnapshot().getCounts().getNumberOfCompletedCheckpoints()
-        + " cfg " + g.getCheckpointCoordinatorConfiguration());
-    System.err.println("DEBUG end uncommitted " + endOffsetSum(kafka.bootstrapServers(), settings.alertsTopic(), "read_uncommitted")
-        + " committed " + endOffsetSum(kafka.bootstrapServers(), settings.alertsTopic(), "read_committed"));
-
-    {
-      java.util.Properties props = new java.util.Properties();
-      props.put("bootstrap.servers", kafka.bootstrapServers());
-      props.put("isolation.level", "read_committed");
-      try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(props,
-          new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-        var tps = List.of(new org.apache.kafka.common.TopicPartition(settings.alertsTopic(), 0), new org.apache.kafka.common.TopicPartition(settings.alertsTopic(), 1));
-        c.assign(tps); c.seekToBeginning(tps);
-        for (int i = 0; i < 10; i++) {
-          for (var r : c.poll(Duration.ofMillis(300))) System.err.println("DEBUG uncommitted " + r.partition() + "@" + r.offset() + " " + new String(r.key()));
-        }
-      }
-    }
     List<ConsumerRecord<byte[], byte[]>> records =
-        readCommitted(kafka.bootstrapServers(), settings.alertsTopic(), Duration.ofSeconds(30));
+        readCommitted(kafka.bootstrapServers(), settings.alertsTopic(), alerts.size(), Duration.ofSeconds(30));
     SingleObjectCodec<Alert> codec = SingleObjectCodec.of(Alert.class);
     List<Alert> read = new ArrayList<>();
     Map<String, List<AlertStatus>> statusesByKey = new HashMap<>();

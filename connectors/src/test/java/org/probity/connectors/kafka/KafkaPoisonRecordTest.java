@@ -195,7 +195,7 @@ class KafkaPoisonRecordTest {
 
     // Every poison record exactly once on the dead-letter topic, where it came from and as it was.
     List<ConsumerRecord<byte[], byte[]>> deadRecords =
-        readCommitted(kafka.bootstrapServers(), settings.deadLetterTopic(), Duration.ofSeconds(30));
+        readCommitted(kafka.bootstrapServers(), settings.deadLetterTopic(), poison.size(), Duration.ofSeconds(30));
     SingleObjectCodec<DeadLetter> deadCodec = SingleObjectCodec.of(DeadLetter.class);
     Map<String, DeadLetter> byKey = new LinkedHashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : deadRecords) {

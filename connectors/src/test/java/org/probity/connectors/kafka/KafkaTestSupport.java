@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -47,40 +46,49 @@ final class KafkaTestSupport {
 
   /**
    * Every committed record of {@code topic}, read from the beginning by a {@code read_committed}
-   * consumer up to the end offsets as they are now (the writing job has finished).
+   * consumer: at least {@code expected} of them, and then on until the topic is settled (no open
+   * transaction, every commit marker written; markers land asynchronously after a commit returns,
+   * so until then the last stable offset can lag) and read to its end, so extra records show.
    */
-  static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, Duration timeout) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+  static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, int expected,
+      Duration timeout) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, "read_committed");
+        KafkaConsumer<byte[], byte[]> uncommitted = consumer(bootstrap, "read_uncommitted")) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
           .map(p -> new TopicPartition(topic, p.partition()))
           .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      // For read_committed the end offset is the last stable offset: nothing is left open.
-      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, timeout));
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
-        assertThat(System.nanoTime()).as("read %s to %s in time; got %d records", topic, end, records.size())
+      while (true) {
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+        if (records.size() >= expected) {
+          Map<TopicPartition, Long> stable = consumer.endOffsets(partitions, timeout);
+          boolean settled = stable.equals(uncommitted.endOffsets(partitions, timeout))
+              && stable.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+          if (settled) {
+            return records;
+          }
+        }
+        assertThat(System.nanoTime())
+            .as("read %d committed records of %s in time; got %d", expected, topic, records.size())
             .isLessThan(deadline);
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
     }
-    return records;
   }
 
-  static long endOffsetSum(String bootstrap, String topic, String isolation) {
+  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String isolation) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  static long endOffsetSum(String bootstrap, String topic, String isolation) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, isolation)) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(p -> new TopicPartition(topic, p.partition()))
           .toList();

@@ -26,6 +26,7 @@ import org.probity.jobs.pipeline.SplitDeadLetters;
 import org.probity.jobs.rules.RuleSet;
 import org.probity.schema.Alert;
 import org.probity.schema.DeadLetter;
+import org.probity.schema.UnitStatus;
 
 /**
  * {@code replay}: a JSON Lines file of events through the same pipeline as {@code run}, bounded,
@@ -40,6 +41,7 @@ final class ReplayCommand {
         --events FILE          events, one JSON object per line
         --alerts OUT           alerts written here, sorted, in the contract's JSON form
         --dead-letters OUT     invalid lines (with line number and reason); default: stderr summary only
+        --unit-status OUT      the units' integrity index (廉情指数) each time it changes
         --rules FILE           the rules file (default: the one shipped in the jar)
         --until TIME           the replay's clock, e.g. 2025-11-01T00:00:00+08:00: time-based rules
                                fire only up to it (default: the input's last event time)
@@ -51,7 +53,8 @@ final class ReplayCommand {
 
   static int run(String[] argv, PrintStream err) throws Exception {
     Args args = Args.parse("replay", argv,
-        Set.of("events", "alerts", "dead-letters", "rules", "until", "out-of-orderness", "parallelism"), Set.of());
+        Set.of("events", "alerts", "dead-letters", "unit-status", "rules", "until", "out-of-orderness",
+            "parallelism"), Set.of());
     if (args.help()) {
       err.print(HELP);
       return 0;
@@ -59,6 +62,7 @@ final class ReplayCommand {
     Path events = args.existingFile("events");
     Path alertsOut = args.outputFile("alerts");
     Path deadOut = args.has("dead-letters") ? args.outputFile("dead-letters") : null;
+    Path statusOut = args.has("unit-status") ? args.outputFile("unit-status") : null;
     ProbityConfig config = ProbityJob.loadRules(args);
     Instant until = args.instant("until");
     Duration outOfOrderness = args.duration("out-of-orderness", Duration.ofMinutes(2));
@@ -74,6 +78,11 @@ final class ReplayCommand {
         result.deadLetters().forEach(w::write);
       }
     }
+    if (statusOut != null) {
+      try (JsonLinesWriter w = new JsonLinesWriter(statusOut, json)) {
+        result.unitStatus().forEach(w::write);
+      }
+    }
     for (DeadLetter d : deadOut == null ? result.deadLetters() : List.<DeadLetter>of()) {
       err.println("dead letter: line " + d.getLineNumber() + ": " + d.getError());
     }
@@ -85,7 +94,8 @@ final class ReplayCommand {
   }
 
   /** The replay's output, sorted. */
-  record Result(List<Alert> alerts, List<DeadLetter> deadLetters, long events, Duration elapsed) {}
+  record Result(List<Alert> alerts, List<DeadLetter> deadLetters, List<UnitStatus> unitStatus, long events,
+      Duration elapsed) {}
 
   static Result replay(ProbityConfig config, Path events, Instant until, Duration outOfOrderness, int parallelism,
       PrintStream progress) throws Exception {
@@ -97,9 +107,11 @@ final class ReplayCommand {
     ProbityOutputs outputs = ProbityPipeline.build(sources.events(env), config, RuleSet.all(), false);
     CloseableIterator<Alert> alertIt = outputs.alerts().collectAsync();
     CloseableIterator<DeadLetter> deadIt = outputs.deadLetters().collectAsync();
+    CloseableIterator<UnitStatus> statusIt = outputs.unitStatus().collectAsync();
     JobClient job = env.executeAsync("probity replay " + events.getFileName());
 
     CompletableFuture<List<DeadLetter>> dead = CompletableFuture.supplyAsync(() -> drain(deadIt));
+    CompletableFuture<List<UnitStatus>> status = CompletableFuture.supplyAsync(() -> drain(statusIt));
     List<Alert> alerts = new ArrayList<>();
     long lastProgress = System.nanoTime();
     while (alertIt.hasNext()) {
@@ -111,11 +123,13 @@ final class ReplayCommand {
     }
     alertIt.close();
     List<DeadLetter> deadLetters = new ArrayList<>(dead.get());
+    List<UnitStatus> unitStatus = new ArrayList<>(status.get());
+    unitStatus.sort(Comparator.comparing(UnitStatus::getAsOf).thenComparing(UnitStatus::getUnitId));
     Map<String, Object> accumulators = job.getJobExecutionResult().get().getAllAccumulatorResults();
     Object count = accumulators.get(SplitDeadLetters.EVENTS);
     alerts.sort(TrafficGenerator.ALERT_ORDER);
     deadLetters.sort(Comparator.comparing(DeadLetter::getLineNumber, Comparator.nullsLast(Comparator.naturalOrder())));
-    return new Result(alerts, deadLetters, count == null ? 0 : ((Number) count).longValue(),
+    return new Result(alerts, deadLetters, unitStatus, count == null ? 0 : ((Number) count).longValue(),
         Duration.ofNanos(System.nanoTime() - started));
   }
 

@@ -32,23 +32,26 @@ public final class RunCommand {
         --idleness D              a partition silent this long stops holding the clock back (default 1m)
         --state-backend B         hashmap (default) or rocksdb
         --parallelism N           (default: the cluster's)
+        --stop-at-latest          read the topics up to their current end, then stop (backfill)
       """;
 
   /** The typed settings of a run, defaults in {@link #parse} only. */
   public record Settings(KafkaSettings kafka, ProbityConfig config, Duration checkpointInterval, String checkpointDir,
-      Duration outOfOrderness, Duration idleness, JobEnvironment.StateBackend stateBackend, int parallelism) {}
+      Duration outOfOrderness, Duration idleness, JobEnvironment.StateBackend stateBackend, int parallelism,
+      boolean stopAtLatest) {}
 
   private RunCommand() {}
 
   static int run(String[] argv, PrintStream err) throws Exception {
     Args args = Args.parse("run", argv, Set.of("bootstrap-servers", "rules", "group-id", "delivery",
         "checkpoint-interval", "checkpoint-dir", "transaction-timeout", "out-of-orderness", "idleness",
-        "state-backend", "parallelism"), Set.of());
+        "state-backend", "parallelism"), Set.of("stop-at-latest"));
     if (args.help()) {
       err.print(HELP);
       return 0;
     }
     Settings settings = parse(args);
+    preflight(settings);
     StreamExecutionEnvironment env = environment(settings);
     defineWorkflow(env, settings);
     env.execute("probity");
@@ -74,7 +77,21 @@ public final class RunCommand {
     return new Settings(kafka, ProbityJob.loadRules(args), checkpointInterval, args.string("checkpoint-dir", null),
         args.duration("out-of-orderness", Duration.ofMinutes(2)), args.duration("idleness", Duration.ofMinutes(1)),
         args.choice("state-backend", JobEnvironment.StateBackend.class, JobEnvironment.StateBackend.HASHMAP),
-        args.integer("parallelism", 0, 0, 4096));
+        args.integer("parallelism", 0, 0, 4096), args.flag("stop-at-latest"));
+  }
+
+  /** Checks what can be checked before the job starts: the brokers accept the transaction timeout. */
+  public static void preflight(Settings s) {
+    if (!s.kafka().exactlyOnce()) {
+      return;
+    }
+    try {
+      KafkaConnectors.checkTransactionTimeout(s.kafka());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("run: --transaction-timeout: " + e.getMessage());
+    } catch (IllegalStateException e) {
+      throw new ConfigException("run: --bootstrap-servers: " + e.getMessage());
+    }
   }
 
   public static StreamExecutionEnvironment environment(Settings s) {
@@ -85,8 +102,9 @@ public final class RunCommand {
   public static void defineWorkflow(StreamExecutionEnvironment env, Settings s) {
     IngestDecoder decoder = new IngestDecoder(new AvroJson(s.config().zone()));
     ProbityPipeline.defineWorkflow(env,
-        ProbitySources.kafka(s.kafka(), decoder, s.outOfOrderness(), s.idleness()),
-        new ProbitySinks(KafkaConnectors.alertSink(s.kafka()), KafkaConnectors.deadLetterSink(s.kafka())),
+        ProbitySources.kafka(s.kafka(), decoder, s.outOfOrderness(), s.idleness(), s.stopAtLatest()),
+        new ProbitySinks(KafkaConnectors.alertSink(s.kafka()), KafkaConnectors.deadLetterSink(s.kafka()),
+            KafkaConnectors.unitStatusSink(s.kafka())),
         s.config(), RuleSet.all(), true);
   }
 }

@@ -20,6 +20,7 @@ public record ProbityConfig(
     PaymentParameters payment,
     ProcurementParameters procurement,
     DecisionParameters decision,
+    IndexParameters index,
     ReferenceData reference)
     implements Serializable {
 

@@ -92,6 +92,7 @@ public final class RulesFile {
     PaymentParameters payment = PaymentParameters.from(params.child("payment"));
     ProcurementParameters procurement = ProcurementParameters.from(params.child("procurement"));
     DecisionParameters decision = DecisionParameters.from(params.child("decision"));
+    IndexParameters index = IndexParameters.from(params.child("index"));
     params.finish();
 
     Map<String, ReferenceData.Item> items = new LinkedHashMap<>();
@@ -143,7 +144,7 @@ public final class RulesFile {
 
     Map<String, Set<String>> frozen = new HashMap<>();
     related.forEach((k, v) -> frozen.put(k, Set.copyOf(v)));
-    return new ProbityConfig(zone, holidayFiles, dedupRetentionDays, approval, payment, procurement, decision,
+    return new ProbityConfig(zone, holidayFiles, dedupRetentionDays, approval, payment, procurement, decision, index,
         new ReferenceData(Map.copyOf(items), Map.copyOf(people), Map.copyOf(frozen), Map.copyOf(units)));
   }
 }

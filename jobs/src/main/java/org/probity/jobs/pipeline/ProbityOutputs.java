@@ -3,6 +3,8 @@ package org.probity.jobs.pipeline;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.probity.schema.Alert;
 import org.probity.schema.DeadLetter;
+import org.probity.schema.UnitStatus;
 
-/** What the pipeline produces: its alerts and dead letters (and the event streams the rules saw). */
-public record ProbityOutputs(EventStreams events, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {}
+/** What the pipeline produces: alerts, dead letters, unit status (and the event streams the rules saw). */
+public record ProbityOutputs(EventStreams events, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters,
+    DataStream<UnitStatus> unitStatus) {}

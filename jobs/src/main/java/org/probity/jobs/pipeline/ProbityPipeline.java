@@ -12,14 +12,17 @@ import org.probity.jobs.rules.Rule;
 import org.probity.schema.Alert;
 import org.probity.schema.ApprovalEvent;
 import org.probity.schema.DeadLetter;
+import org.probity.schema.UnitStatus;
+import org.probity.jobs.index.UnitIntegrityIndex;
 
 /**
  * The one pipeline every entry point runs — {@code run} on Kafka, {@code replay} on a file, the
  * demo and the tests — so they cannot drift apart:
  *
  * <pre>
- * sources ─► split dead letters ─► de-duplicate by eventId ─► route by stream ─► rules ─► alerts
- *                  └──────────────────────────────────────────────────────────────────► dead letters
+ * sources ─► split dead letters ─► de-duplicate by eventId ─► route by stream ─► rules ─► alert lifecycle ─► alerts
+ *                  │                                                                               └─► integrity index ─► unit status
+ *                  └──────────────────────────────────────────────────────────────────────────────────► dead letters
  * </pre>
  */
 public final class ProbityPipeline {
@@ -31,6 +34,7 @@ public final class ProbityPipeline {
     ProbityOutputs outputs = build(sources.events(env), config, rules, stampDetectedAtWallClock);
     outputs.alerts().sinkTo(sinks.alerts()).uid("sink-alerts").name("alerts sink");
     outputs.deadLetters().sinkTo(sinks.deadLetters()).uid("sink-dead-letters").name("dead-letter sink");
+    outputs.unitStatus().sinkTo(sinks.unitStatus()).uid("sink-unit-status").name("unit-status sink");
   }
 
   /**
@@ -74,6 +78,16 @@ public final class ProbityPipeline {
         return a;
       }).returns(Alert.class).name("stamp detectedAt");
     }
-    return new ProbityOutputs(events, alerts, deadLetters);
+    SingleOutputStreamOperator<Alert> delivered = alerts
+        .keyBy(Alert::getAlertId)
+        .process(new AlertLifecycle(config.index().alertRetentionDays() * 86_400_000L))
+        .uid("alert-lifecycle")
+        .name("alert lifecycle");
+    DataStream<UnitStatus> unitStatus = delivered
+        .keyBy(Alert::getUnitId)
+        .process(new UnitIntegrityIndex(config.index(), config.zone()))
+        .uid("unit-integrity-index")
+        .name("integrity index (廉情指数)");
+    return new ProbityOutputs(events, delivered, deadLetters, unitStatus);
   }
 }

@@ -3,6 +3,7 @@ package org.probity.jobs.pipeline;
 import java.time.Duration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.fs.Path;
 import org.probity.connectors.file.JsonLinesSource;
 import org.probity.connectors.ingest.EventStream;
@@ -16,14 +17,19 @@ import org.probity.connectors.kafka.KafkaSettings;
 public interface ProbitySources {
   DataStream<Ingested> events(StreamExecutionEnvironment env);
 
-  /** The four Kafka event topics, each with per-partition watermarks, unioned. */
+  /**
+   * The four Kafka event topics, each with per-partition watermarks, unioned; with {@code
+   * stopAtLatest} they end at the offsets current at start (then every pending timer fires).
+   */
   static ProbitySources kafka(KafkaSettings settings, IngestDecoder decoder, Duration outOfOrderness,
-      Duration idleness) {
+      Duration idleness, boolean stopAtLatest) {
     return env -> {
       DataStream<Ingested> all = null;
       for (EventStream stream : EventStream.values()) {
         DataStream<Ingested> one = env
-            .fromSource(KafkaConnectors.eventSource(settings, stream, decoder),
+            .fromSource(stopAtLatest
+                    ? KafkaConnectors.eventSource(settings, stream, decoder, OffsetsInitializer.latest())
+                    : KafkaConnectors.eventSource(settings, stream, decoder),
                 KafkaConnectors.watermarks(outOfOrderness, idleness), "kafka " + settings.topic(stream))
             .uid("source-" + stream.jsonName());
         all = all == null ? one : all.union(one);

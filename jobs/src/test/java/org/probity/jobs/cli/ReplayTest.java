@@ -1,6 +1,7 @@
 package org.probity.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -9,7 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -23,7 +28,12 @@ import org.probity.jobs.config.RulesFile;
 import org.probity.jobs.generate.GeneratorSettings;
 import org.probity.jobs.generate.TrafficGenerator;
 import org.probity.jobs.testing.GroundTruth;
+import org.probity.jobs.config.IndexParameters;
 import org.probity.schema.Alert;
+import org.probity.schema.AlertStatus;
+import org.probity.schema.Colour;
+import org.probity.schema.Grade;
+import org.probity.schema.UnitStatus;
 
 /** {@code replay} on generated traffic: the ground truth, deterministically, with bad lines dead-lettered. */
 class ReplayTest {
@@ -106,6 +116,55 @@ class ReplayTest {
     assertThat(deadLines.get(1)).contains("\"lineNumber\":6").contains("missing required field");
     assertThat(deadLines.get(2)).contains("\"lineNumber\":10").contains("unknown value");
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("replay: " + good + " events, 3 dead letters");
+  }
+
+  @Test
+  void unitStatusOfAGeneratedQuarterMatchesAnIndependentComputationFromTheAlerts() throws Exception {
+    Path events = dir.resolve("events.jsonl");
+    TrafficGenerator generator = generate(events, GeneratorSettings.DEFAULTS.withDays(92).withViolationRate(0.02));
+    ReplayCommand.Result result = ReplayCommand.replay(config, events, null, Duration.ofMinutes(2), 2, System.err);
+    long clock = generator.lastEventTime().toEpochMilli();
+    IndexParameters p = config.index();
+
+    Map<String, UnitStatus> lastByUnit = new TreeMap<>();
+    result.unitStatus().forEach(u -> lastByUnit.put(u.getUnitId(), u));
+    assertThat(lastByUnit).isNotEmpty();
+    Map<String, List<Alert>> byUnit = result.alerts().stream().collect(Collectors.groupingBy(Alert::getUnitId,
+        TreeMap::new, Collectors.toList()));
+    for (String unit : byUnit.keySet()) {
+      Map<String, List<Alert>> byAlert = byUnit.get(unit).stream().collect(Collectors.groupingBy(Alert::getAlertId));
+      double score = 0;
+      double quarter = 0;
+      int open = 0;
+      long windowStart = clock - p.windowDays() * 86_400_000L;
+      ZonedDateTime now = Instant.ofEpochMilli(clock).atZone(config.zone());
+      long quarterStart = now.toLocalDate().withDayOfMonth(1)
+          .withMonth((now.getMonthValue() - 1) / 3 * 3 + 1).atStartOfDay(config.zone()).toInstant().toEpochMilli();
+      for (List<Alert> records : byAlert.values()) {
+        long first = records.stream().mapToLong(a -> a.getEventTime().toEpochMilli()).min().orElseThrow();
+        double weight = records.stream().mapToDouble(a -> switch (a.getSeverity()) {
+          case NOTICE -> p.noticeWeight();
+          case YELLOW -> p.yellowWeight();
+          case RED -> p.redWeight();
+        }).max().orElseThrow();
+        boolean resolved = records.stream().anyMatch(a -> a.getStatus() == AlertStatus.RESOLVED);
+        if (first > windowStart && first <= clock) {
+          score += weight;
+          open += resolved ? 0 : 1;
+        }
+        if (first >= quarterStart && first <= clock) {
+          quarter += weight;
+        }
+      }
+      UnitStatus status = lastByUnit.get(unit);
+      assertThat(status).as(unit).isNotNull();
+      assertThat(status.getScore()).as(unit + " score").isCloseTo(score, within(1e-9));
+      assertThat(status.getOpenAlerts()).as(unit + " open alerts").isEqualTo(open);
+      assertThat(status.getColour()).as(unit + " colour").isEqualTo(
+          score >= p.redAt() ? Colour.RED : score >= p.orangeAt() ? Colour.ORANGE : Colour.GREEN);
+      assertThat(status.getGrade()).as(unit + " grade").isEqualTo(
+          quarter >= p.redAt() ? Grade.C : quarter >= p.orangeAt() ? Grade.B : Grade.A);
+    }
   }
 
   private static int cli(String... args) throws Exception {
