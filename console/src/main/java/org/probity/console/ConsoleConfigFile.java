@@ -62,7 +62,9 @@ public final class ConsoleConfigFile {
       root = YAML.readTree(yaml);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw new ConfigException("not valid YAML" + where + ": " + e.getOriginalMessage());
+      // YAML's own message draws the line with a caret below it: keep its first line only.
+      String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+      throw new ConfigException("not valid YAML" + where + ": " + reason);
     }
     if (root != null && !root.isMissingNode() && !root.isObject()) {
       throw new ConfigException("must be a mapping at the top level");

@@ -66,7 +66,7 @@ public final class ConsoleMain {
       return 0;
     } catch (ConfigException e) {
       String m = e.getMessage();
-      err.println(m.startsWith("console") ? m : "console: " + m);
+      err.println(m.startsWith("console: ") ? m : "console: " + m);
       return 2;
     }
   }

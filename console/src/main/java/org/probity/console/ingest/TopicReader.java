@@ -149,8 +149,12 @@ public final class TopicReader implements AutoCloseable {
   private String clusterId() throws Exception {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    try (Admin admin = Admin.create(props)) {
+    Admin admin = Admin.create(props);
+    try {
       return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+    } finally {
+      // Not close(): it waits for pending requests, which keeps a stopping console waiting on an absent broker.
+      admin.close(Duration.ZERO);
     }
   }
 

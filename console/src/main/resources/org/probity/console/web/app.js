@@ -229,7 +229,7 @@ function fillRow(tr, a) {
   Object.assign(tr.dataset, { alertId: a.alertId, unit: a.unitId, severity: a.severity, status: a.status, rule: a.ruleId });
   tr.replaceChildren(
     el('td', {}, el('span', { class: 'sev ' + a.severity, text: severityName(a.severity) })),
-    el('td', {}, el('div', { class: 'rule-name', text: ruleName(a.ruleId) }), el('div', { class: 'unit-name', text: a.unitName })),
+    el('td', { class: 'rule-unit' }, el('div', { class: 'rule-name', text: ruleName(a.ruleId) }), el('div', { class: 'unit-name', text: a.unitName })),
     el('td', {}, el('div', { class: 'msg', title: a.message, text: a.message })),
     el('td', {}, ladder(a)),
     el('td', { class: 'time', title: fullTime(a.eventTime), text: shortTime(a.eventTime) }),
