@@ -140,7 +140,7 @@ class ConsoleServerTest {
       // While the console is down: the case is finally decided, and U07's index improves.
       county.alert(County.overdue("U07", County.U07_CASE, Severity.RED, AlertStatus.RESOLVED, County.day(4, 16),
           "办件" + County.U07_CASE + "已办结", "EAP-0731-1", "EAP-0731-2"));
-      county.status("U07", 30.0, Colour.ORANGE, Grade.B, 2, County.day(4, 17).plusSeconds(60));
+      county.status("U07", 12.0, Colour.ORANGE, Grade.B, 2, County.day(4, 17).plusSeconds(60));
       county.flush();
     }
 
@@ -164,7 +164,7 @@ class ConsoleServerTest {
       Poll.until(WAIT, "the board was rebuilt from the unit-status topic", () -> {
         for (JsonNode tile : operator.json("/api/units")) {
           if (tile.get("unitId").asText().equals("U07")) {
-            return "ORANGE".equals(tile.get("colour").asText()) && tile.get("score").asDouble() == 30.0;
+            return "ORANGE".equals(tile.get("colour").asText()) && tile.get("score").asDouble() == 12.0;
           }
         }
         return false;

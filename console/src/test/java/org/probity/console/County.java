@@ -194,19 +194,21 @@ final class County implements AutoCloseable {
       alert(a);
     }
 
+    // The index job's figures for the week (docs/integrity-index.md: YELLOW 2, RED 5 over 90 days;
+    // orange from 4, red from 15), the older alerts of the window included.
     Instant friday = day(4, 17);
-    status("U01", 4.0, Colour.GREEN, Grade.A, 1, friday);
-    status("U02", 6.0, Colour.GREEN, Grade.A, 1, friday);
-    status("U03", 9.5, Colour.ORANGE, Grade.B, 1, friday);
-    status("U04", 26.0, Colour.RED, Grade.C, 2, friday);
-    status("U05", 0.0, Colour.GREEN, Grade.A, 0, friday);
-    status("U06", 14.5, Colour.ORANGE, Grade.B, 2, friday);
-    status("U07", 38.5, Colour.RED, Grade.C, 3, friday);
-    status("U08", 0.5, Colour.GREEN, Grade.A, 0, friday);
-    status("U09", 1.5, Colour.GREEN, Grade.A, 0, friday);
-    status("U10", 3.0, Colour.GREEN, Grade.A, 1, friday);
-    status("U11", 17.0, Colour.ORANGE, Grade.B, 2, friday);
-    status("U12", 0.0, Colour.GREEN, Grade.A, 0, friday);
+    status("U01", 2, Colour.GREEN, Grade.A, 1, friday);
+    status("U02", 2, Colour.GREEN, Grade.A, 1, friday);
+    status("U03", 4, Colour.ORANGE, Grade.B, 1, friday);
+    status("U04", 17, Colour.RED, Grade.C, 2, friday);
+    status("U05", 0, Colour.GREEN, Grade.A, 0, friday);
+    status("U06", 7, Colour.ORANGE, Grade.B, 2, friday);
+    status("U07", 22, Colour.RED, Grade.C, 3, friday);
+    status("U08", 0, Colour.GREEN, Grade.A, 0, friday);
+    status("U09", 2, Colour.GREEN, Grade.A, 0, friday);
+    status("U10", 2, Colour.GREEN, Grade.A, 1, friday);
+    status("U11", 12, Colour.ORANGE, Grade.B, 2, friday);
+    status("U12", 0, Colour.GREEN, Grade.A, 0, friday);
     flush();
   }
 

@@ -43,7 +43,7 @@ final class NoticePage {
           .append("<td class=\"sev sev-").append(a.getSeverity()).append("\">")
           .append(severity(a, en)).append("</td>")
           .append("<td>").append(TIME.format(s.firstEventTime().atZone(zone))).append("</td>")
-          .append("<td class=\"fix\">").append(Http.escape(labels.fix(a.getRuleId(), en))).append("</td>")
+          .append("<td>").append(Http.escape(labels.fix(a.getRuleId(), en))).append("</td>")
           .append("</tr>\n");
     }
     String table = open.isEmpty()
