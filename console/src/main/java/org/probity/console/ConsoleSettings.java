@@ -85,10 +85,6 @@ public record ConsoleSettings(
         centreName, sessionIdleTimeout, feedLimit);
   }
 
-  public ConsoleSettings withEvidenceKeepEvents(int value) {
-    return new ConsoleSettings(host, port, kafka, jdbcUrl, jdbcUser, jdbcPassword, value, accounts, rules,
-        centreName, sessionIdleTimeout, feedLimit);
-  }
 
   public ConsoleSettings withAccounts(List<Account> value) {
     return new ConsoleSettings(host, port, kafka, jdbcUrl, jdbcUser, jdbcPassword, evidenceKeepEvents, value,
@@ -103,15 +99,5 @@ public record ConsoleSettings(
   public ConsoleSettings withCentreName(String value) {
     return new ConsoleSettings(host, port, kafka, jdbcUrl, jdbcUser, jdbcPassword, evidenceKeepEvents, accounts,
         rules, value, sessionIdleTimeout, feedLimit);
-  }
-
-  public ConsoleSettings withSessionIdleTimeout(Duration value) {
-    return new ConsoleSettings(host, port, kafka, jdbcUrl, jdbcUser, jdbcPassword, evidenceKeepEvents, accounts,
-        rules, centreName, value, feedLimit);
-  }
-
-  public ConsoleSettings withFeedLimit(int value) {
-    return new ConsoleSettings(host, port, kafka, jdbcUrl, jdbcUser, jdbcPassword, evidenceKeepEvents, accounts,
-        rules, centreName, sessionIdleTimeout, value);
   }
 }

@@ -63,8 +63,4 @@ public final class Broadcaster {
       }
     }
   }
-
-  public int subscribers() {
-    return subscriptions.size();
-  }
 }
