@@ -3,7 +3,11 @@ package org.probity.jobs.cli;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.net.URI;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -19,6 +23,53 @@ public final class JobEnvironment {
 
   public static StreamExecutionEnvironment create(int parallelism, StateBackend backend, Duration checkpointInterval,
       String checkpointDir) {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+        configuration(backend, checkpointInterval, checkpointDir));
+    if (parallelism > 0) {
+      env.setParallelism(parallelism);
+    }
+    return env;
+  }
+
+  /**
+   * A MiniCluster of this process that outlives the job, for bounded runs whose results are
+   * collected to the client ({@code replay}): a per-job local cluster shuts down the moment the job
+   * ends, while the client may still be fetching the last results.
+   */
+  public static final class LocalCluster implements AutoCloseable {
+    private final MiniCluster cluster;
+    private final StreamExecutionEnvironment env;
+
+    private LocalCluster(MiniCluster cluster, StreamExecutionEnvironment env) {
+      this.cluster = cluster;
+      this.env = env;
+    }
+
+    public static LocalCluster start(int parallelism, StateBackend backend) throws Exception {
+      Configuration conf = configuration(backend, null, null);
+      conf.set(RestOptions.BIND_PORT, "0");
+      conf.set(RestOptions.ADDRESS, "127.0.0.1");
+      MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+          .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
+      cluster.start();
+      URI rest = cluster.getRestAddress().get();
+      StreamExecutionEnvironment env =
+          StreamExecutionEnvironment.createRemoteEnvironment(rest.getHost(), rest.getPort(), conf);
+      env.setParallelism(parallelism);
+      return new LocalCluster(cluster, env);
+    }
+
+    public StreamExecutionEnvironment env() {
+      return env;
+    }
+
+    @Override
+    public void close() throws Exception {
+      cluster.close();
+    }
+  }
+
+  private static Configuration configuration(StateBackend backend, Duration checkpointInterval, String checkpointDir) {
     Map<String, String> conf = new HashMap<>();
     conf.put("pipeline.generic-types", "false");
     conf.put("state.backend.type", backend.name().toLowerCase(java.util.Locale.ROOT));
@@ -29,10 +80,6 @@ public final class JobEnvironment {
     if (checkpointDir != null) {
       conf.put("execution.checkpointing.dir", checkpointDir);
     }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Configuration.fromMap(conf));
-    if (parallelism > 0) {
-      env.setParallelism(parallelism);
-    }
-    return env;
+    return Configuration.fromMap(conf);
   }
 }

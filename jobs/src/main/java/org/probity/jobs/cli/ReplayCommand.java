@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
@@ -99,8 +102,15 @@ final class ReplayCommand {
 
   static Result replay(ProbityConfig config, Path events, Instant until, Duration outOfOrderness, int parallelism,
       PrintStream progress) throws Exception {
+    try (JobEnvironment.LocalCluster cluster = JobEnvironment.LocalCluster.start(parallelism,
+        JobEnvironment.StateBackend.HASHMAP)) {
+      return replay(cluster.env(), config, events, until, outOfOrderness, progress);
+    }
+  }
+
+  private static Result replay(StreamExecutionEnvironment env, ProbityConfig config, Path events, Instant until,
+      Duration outOfOrderness, PrintStream progress) throws Exception {
     long started = System.nanoTime();
-    StreamExecutionEnvironment env = JobEnvironment.create(parallelism, JobEnvironment.StateBackend.HASHMAP, null, null);
     IngestDecoder decoder = new IngestDecoder(new AvroJson(config.zone()));
     ProbitySources sources = ProbitySources.jsonLines(new org.apache.flink.core.fs.Path(events.toUri()), decoder,
         outOfOrderness, until == null ? null : until.toEpochMilli());
@@ -113,15 +123,20 @@ final class ReplayCommand {
     CompletableFuture<List<DeadLetter>> dead = CompletableFuture.supplyAsync(() -> drain(deadIt));
     CompletableFuture<List<UnitStatus>> status = CompletableFuture.supplyAsync(() -> drain(statusIt));
     List<Alert> alerts = new ArrayList<>();
-    long lastProgress = System.nanoTime();
-    while (alertIt.hasNext()) {
-      alerts.add(alertIt.next());
-      if (System.nanoTime() - lastProgress > 5_000_000_000L) {
-        lastProgress = System.nanoTime();
-        progress.printf("replay: %d alert records so far, %.0f s%n", alerts.size(), (lastProgress - started) / 1e9);
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "replay-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    ticker.scheduleAtFixedRate(() -> reportProgress(job, started, progress), 5, 5, TimeUnit.SECONDS);
+    try {
+      while (alertIt.hasNext()) {
+        alerts.add(alertIt.next());
       }
+    } finally {
+      ticker.shutdownNow();
+      alertIt.close();
     }
-    alertIt.close();
     List<DeadLetter> deadLetters = new ArrayList<>(dead.get());
     List<UnitStatus> unitStatus = new ArrayList<>(status.get());
     unitStatus.sort(Comparator.comparing(UnitStatus::getAsOf).thenComparing(UnitStatus::getUnitId));
@@ -131,6 +146,18 @@ final class ReplayCommand {
     deadLetters.sort(Comparator.comparing(DeadLetter::getLineNumber, Comparator.nullsLast(Comparator.naturalOrder())));
     return new Result(alerts, deadLetters, unitStatus, count == null ? 0 : ((Number) count).longValue(),
         Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** One progress line from the running job's accumulators: events read so far and the rate. */
+  private static void reportProgress(JobClient job, long started, PrintStream progress) {
+    try {
+      Object events = job.getAccumulators().get(5, TimeUnit.SECONDS).get(SplitDeadLetters.EVENTS);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      long n = events == null ? 0 : ((Number) events).longValue();
+      progress.printf("replay: %,d events read, %,.0f events/s, %.0f s%n", n, n / seconds, seconds);
+    } catch (Exception e) {
+      // The job may be finishing; the final summary follows.
+    }
   }
 
   private static <T> List<T> drain(CloseableIterator<T> it) {

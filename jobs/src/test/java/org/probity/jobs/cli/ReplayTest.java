@@ -16,10 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.probity.connectors.file.JsonLinesWriter;
 import org.probity.connectors.json.AvroJson;
@@ -35,12 +32,8 @@ import org.probity.schema.Colour;
 import org.probity.schema.Grade;
 import org.probity.schema.UnitStatus;
 
-/** {@code replay} on generated traffic: the ground truth, deterministically, with bad lines dead-lettered. */
+/** {@code replay} (each on its own local MiniCluster) on generated traffic: the ground truth, deterministically, with bad lines dead-lettered. */
 class ReplayTest {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
-
   @TempDir
   Path dir;
 
