@@ -21,6 +21,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.probity.connectors.kafka.EmbeddedKafka;
+import org.probity.console.ConsoleServer;
+import org.probity.console.ConsoleSettings;
+import org.probity.console.auth.Passwords;
 import org.probity.connectors.kafka.KafkaSettings;
 import org.probity.jobs.cli.Args;
 import org.probity.jobs.cli.JobEnvironment;
@@ -35,9 +38,10 @@ import org.probity.schema.Alert;
 import org.probity.schema.codec.SingleObjectCodec;
 
 /**
- * {@code probity demo}: a real KRaft Kafka broker on localhost, the topics, the monitor on an
- * embedded Flink MiniCluster (exactly-once alerts, as in production) and the generator producing
- * a county's traffic; a live line of events/s and alerts by rule until Ctrl-C (or {@code --seconds}).
+ * {@code probity demo}: a real KRaft Kafka broker on localhost, the topics, the monitoring centre's
+ * console, the monitor on an embedded Flink MiniCluster (exactly-once alerts, as in production)
+ * and the generator producing a county's traffic; a live line of events/s and alerts by rule
+ * until Ctrl-C (or {@code --seconds}).
  */
 final class Demo {
   static final String HELP = """
@@ -81,66 +85,75 @@ final class Demo {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
       KafkaSettings kafkaSettings = KafkaSettings.defaults(kafka.bootstrapServers());
       kafka.createTopics(kafkaSettings, 2);
-      out.println("probity demo: Kafka at " + kafka.bootstrapServers() + "; starting the monitor on Flink …");
-
-      RunCommand.Settings settings = new RunCommand.Settings(kafkaSettings, config, checkpoint, null,
-          Duration.ofSeconds(30), Duration.ofSeconds(5), JobEnvironment.StateBackend.HASHMAP, 2, false);
-      StreamExecutionEnvironment env = RunCommand.environment(settings);
-      RunCommand.defineWorkflow(env, settings);
-      JobClient job = env.executeAsync("probity demo");
-
-      AtomicBoolean stop = new AtomicBoolean();
-      CountDownLatch stopped = new CountDownLatch(1);
-      Thread hook = new Thread(() -> {
-        stop.set(true);
-        try {
-          stopped.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
-      Runtime.getRuntime().addShutdownHook(hook);
-
-      AtomicLong produced = new AtomicLong();
-      Thread generator = new Thread(() -> produce(config, generatorSettings, kafkaSettings, rate, produced, stop),
-          "demo-generator");
-      generator.setDaemon(true);
-      generator.start();
-
-      Map<String, Long> alertsByRule = new ConcurrentHashMap<>();
-      AtomicLong alertRecords = new AtomicLong();
-      Thread reader = new Thread(() -> readAlerts(kafkaSettings, alertsByRule, alertRecords, stop), "demo-alerts");
-      reader.setDaemon(true);
-      reader.start();
-
-      out.println("probity demo: generating " + rate + " events/s; alerts appear as each checkpoint commits ("
-          + checkpoint.toMillis() + " ms). Ctrl-C stops.");
-      long started = System.nanoTime();
-      long lastCount = 0;
-      long lastTime = started;
-      try {
-        while (!stop.get() && (seconds == 0 || System.nanoTime() - started < seconds * 1_000_000_000L)) {
-          if (job.getJobStatus().get().isGloballyTerminalState()) {
-            out.println("probity demo: the job stopped: " + job.getJobStatus().get());
-            return 1;
-          }
-          Thread.sleep(2000);
-          long now = System.nanoTime();
-          long count = produced.get();
-          out.printf("%4ds  events %,d (%,.0f/s)  alerts %,d  %s%n", (now - started) / 1_000_000_000L, count,
-              (count - lastCount) / ((now - lastTime) / 1e9), alertRecords.get(), new TreeMap<>(alertsByRule));
-          lastCount = count;
-          lastTime = now;
-        }
-      } finally {
-        stop.set(true);
-        out.println("probity demo: stopping …");
-        job.cancel().get();
-        generator.join(10_000);
-        reader.join(10_000);
-        Runtime.getRuntime().removeShutdownHook(hook);
-        stopped.countDown();
+      out.println("probity demo: Kafka at " + kafka.bootstrapServers() + "; starting the console and the monitor …");
+      String password = Passwords.randomPassword();
+      try (ConsoleServer console = ConsoleServer.start(ConsoleSettings.demo(kafkaSettings, config,
+          dir.resolve("console"), password))) {
+        out.println("probity demo: console at " + console.url() + "  (sign in as demo / " + password + ")");
+        return monitor(out, kafkaSettings, config, generatorSettings, rate, seconds, checkpoint);
       }
+    }
+  }
+
+  private static int monitor(PrintStream out, KafkaSettings kafkaSettings, ProbityConfig config,
+      GeneratorSettings generatorSettings, int rate, int seconds, Duration checkpoint) throws Exception {
+    RunCommand.Settings settings = new RunCommand.Settings(kafkaSettings, config, checkpoint, null,
+        Duration.ofSeconds(30), Duration.ofSeconds(5), JobEnvironment.StateBackend.HASHMAP, 2, false);
+    StreamExecutionEnvironment env = RunCommand.environment(settings);
+    RunCommand.defineWorkflow(env, settings);
+    JobClient job = env.executeAsync("probity demo");
+
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      stop.set(true);
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    AtomicLong produced = new AtomicLong();
+    Thread generator = new Thread(() -> produce(config, generatorSettings, kafkaSettings, rate, produced, stop),
+        "demo-generator");
+    generator.setDaemon(true);
+    generator.start();
+
+    Map<String, Long> alertsByRule = new ConcurrentHashMap<>();
+    AtomicLong alertRecords = new AtomicLong();
+    Thread reader = new Thread(() -> readAlerts(kafkaSettings, alertsByRule, alertRecords, stop), "demo-alerts");
+    reader.setDaemon(true);
+    reader.start();
+
+    out.println("probity demo: generating " + rate + " events/s; alerts appear as each checkpoint commits ("
+        + checkpoint.toMillis() + " ms). Ctrl-C stops.");
+    long started = System.nanoTime();
+    long lastCount = 0;
+    long lastTime = started;
+    try {
+      while (!stop.get() && (seconds == 0 || System.nanoTime() - started < seconds * 1_000_000_000L)) {
+        if (job.getJobStatus().get().isGloballyTerminalState()) {
+          out.println("probity demo: the job stopped: " + job.getJobStatus().get());
+          return 1;
+        }
+        Thread.sleep(2000);
+        long now = System.nanoTime();
+        long count = produced.get();
+        out.printf("%4ds  events %,d (%,.0f/s)  alerts %,d  %s%n", (now - started) / 1_000_000_000L, count,
+            (count - lastCount) / ((now - lastTime) / 1e9), alertRecords.get(), new TreeMap<>(alertsByRule));
+        lastCount = count;
+        lastTime = now;
+      }
+    } finally {
+      stop.set(true);
+      out.println("probity demo: stopping …");
+      job.cancel().get();
+      generator.join(10_000);
+      reader.join(10_000);
+      Runtime.getRuntime().removeShutdownHook(hook);
+      stopped.countDown();
     }
     return 0;
   }
