@@ -1,5 +1,6 @@
 package org.probity.jobs.rules;
 
+import java.io.Serializable;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -12,7 +13,9 @@ import org.apache.flink.streaming.api.TimerService;
  * small value update per event, and no timer is ever deleted (a delete could hit the instant at
  * which {@link EventTimeOrderedFunction} holds a pending event).
  */
-public final class StateExpiry {
+public final class StateExpiry implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** The instant the key's state may go, and the instant its one timer is armed for. */
   public record Due(long expiresAt, long timerAt) {}
 
