@@ -39,7 +39,7 @@ import org.probity.schema.SubjectType;
  * is judged with what is left (a fresh sum). An order without a category cannot be placed in a
  * sum: it is counted in the metric {@code ordersWithoutCategory} and skipped.
  */
-final class CategoryYearSplit extends EventTimeOrderedFunction<String, ProcurementEvent, Alert> {
+public final class CategoryYearSplit extends EventTimeOrderedFunction<String, ProcurementEvent, Alert> {
   private static final long serialVersionUID = 1L;
 
   /** One counted order. */
@@ -55,7 +55,7 @@ final class CategoryYearSplit extends EventTimeOrderedFunction<String, Procureme
   private transient ListState<CountedOrder> counted;
   private transient Counter ordersWithoutCategory;
 
-  CategoryYearSplit(ProbityConfig config) {
+  public CategoryYearSplit(ProbityConfig config) {
     super(ProcurementEvent.class);
     this.config = config;
     this.graceMillis = config.procurement().yearEndGraceDays() * 86_400_000L;

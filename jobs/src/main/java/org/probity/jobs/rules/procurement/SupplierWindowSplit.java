@@ -2,6 +2,7 @@ package org.probity.jobs.rules.procurement;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -44,22 +45,81 @@ import org.probity.schema.SubjectType;
  * <p><b>Incremental.</b> The window is a FIFO of orders in keyed state (a map from a running
  * sequence number, with head and next pointers) and a running sum: an order appends one entry
  * and evicts the entries that fell out of the window, each once, so an order costs O(1) amortised
- * whatever the key's history. The lowest threshold comes from a count of orders per distinct
- * threshold (a unit has a handful). Only raising or escalating reads the group's orders, because
+ * whatever the key's history. The lowest threshold comes from a count of the window's orders per
+ * distinct threshold (a unit has a handful). Only raising or escalating reads the group's orders, because
  * the alert carries them all. When the key is quiet for a window length, its state is dropped.
  *
  * <p>An order that arrives behind the watermark (later than the out-of-orderness bound) joins the
  * window as it stands when it arrives: it is judged, never dropped, but the window is not rebuilt
  * around its older timestamp.
  */
-final class SupplierWindowSplit extends EventTimeOrderedFunction<String, ProcurementEvent, Alert> {
+public final class SupplierWindowSplit extends EventTimeOrderedFunction<String, ProcurementEvent, Alert> {
   private static final long serialVersionUID = 1L;
 
   /** One countable order in the window. */
   public record WindowedOrder(String eventId, long time, long amountFen, long thresholdFen, String buyerId) {}
 
-  /** The window's FIFO pointers ([head, next) are in the map), its sum and its newest order time. */
-  public record Window(long head, long next, long sumFen, long newestTime) {}
+  /**
+   * The window's FIFO pointers ([head, next) are in the map), its sum, its newest order time, and
+   * how many of its orders fall under each distinct threshold (parallel arrays; a unit has a
+   * handful of thresholds). Kept in this one value, read and written once per order anyway: a
+   * map state of counts would be rewritten and iterated on every order, and RocksDB iterators
+   * slow down with every overwritten version not yet compacted.
+   */
+  public record Window(long head, long next, long sumFen, long newestTime, long[] thresholdsFen,
+      int[] ordersAtThreshold) {
+
+    static Window empty(long time) {
+      return new Window(0, 0, 0, time, new long[0], new int[0]);
+    }
+
+    /** The window with {@code order} appended as entry {@code next}. */
+    Window plus(WindowedOrder order) {
+      return new Window(head, next + 1, sumFen + order.amountFen(), Math.max(newestTime, order.time()),
+          thresholdsFen, counted(order.thresholdFen(), 1));
+    }
+
+    /** The window without its head entry {@code order}. */
+    Window minusHead(WindowedOrder order) {
+      return new Window(head + 1, next, sumFen - order.amountFen(), newestTime, thresholdsFen,
+          counted(order.thresholdFen(), -1));
+    }
+
+    /** The lowest threshold any order in the window falls under. */
+    long lowestThresholdFen() {
+      long lowest = Long.MAX_VALUE;
+      for (int i = 0; i < thresholdsFen.length; i++) {
+        if (ordersAtThreshold[i] > 0) {
+          lowest = Math.min(lowest, thresholdsFen[i]);
+        }
+      }
+      return lowest;
+    }
+
+    private int[] counted(long threshold, int delta) {
+      for (int i = 0; i < thresholdsFen.length; i++) {
+        if (thresholdsFen[i] == threshold) {
+          int[] counts = ordersAtThreshold.clone();
+          counts[i] += delta;
+          return counts;
+        }
+      }
+      throw new IllegalStateException("unknown threshold " + threshold);
+    }
+
+    /** The window, knowing {@code threshold} (with no orders yet) if it did not. */
+    Window knowing(long threshold) {
+      for (long known : thresholdsFen) {
+        if (known == threshold) {
+          return this;
+        }
+      }
+      long[] thresholds = Arrays.copyOf(thresholdsFen, thresholdsFen.length + 1);
+      thresholds[thresholdsFen.length] = threshold;
+      return new Window(head, next, sumFen, newestTime, thresholds,
+          Arrays.copyOf(ordersAtThreshold, ordersAtThreshold.length + 1));
+    }
+  }
 
   /** The open group: its first order (the discriminator), last evidence entry and last violating order time. */
   public record Group(String firstEventId, long lastSeq, long lastViolationTime) {}
@@ -69,11 +129,10 @@ final class SupplierWindowSplit extends EventTimeOrderedFunction<String, Procure
   private final StateExpiry expiry = new StateExpiry("supplier-window-expiry");
   private transient MapState<Long, WindowedOrder> orders;
   private transient ValueState<Window> window;
-  private transient MapState<Long, Integer> ordersByThreshold;
   private transient ValueState<Group> group;
   private transient ListState<WindowedOrder> groupOrders;
 
-  SupplierWindowSplit(ProbityConfig config) {
+  public SupplierWindowSplit(ProbityConfig config) {
     super(ProcurementEvent.class);
     this.config = config;
     this.windowMillis = config.procurement().splitWindowDays() * 86_400_000L;
@@ -84,8 +143,6 @@ final class SupplierWindowSplit extends EventTimeOrderedFunction<String, Procure
     TypeInformation<WindowedOrder> orderType = TypeInformation.of(WindowedOrder.class);
     orders = getRuntimeContext().getMapState(new MapStateDescriptor<>("window-orders", Types.LONG, orderType));
     window = getRuntimeContext().getState(new ValueStateDescriptor<>("window", Window.class));
-    ordersByThreshold = getRuntimeContext().getMapState(
-        new MapStateDescriptor<>("window-orders-by-threshold", Types.LONG, Types.INT));
     group = getRuntimeContext().getState(new ValueStateDescriptor<>("group", Group.class));
     groupOrders = getRuntimeContext().getListState(new ListStateDescriptor<>("group-orders", orderType));
     expiry.open(getRuntimeContext());
@@ -99,7 +156,7 @@ final class SupplierWindowSplit extends EventTimeOrderedFunction<String, Procure
     long t = ctx.timestamp();
     long cutoff = t - windowMillis;
     Window w = window.value();
-    w = w == null ? new Window(0, 0, 0, t) : evict(w, cutoff);
+    w = w == null ? Window.empty(t) : evict(w, cutoff);
     Group g = group.value();
     if (g != null && g.lastViolationTime() <= cutoff) {
       g = null;
@@ -108,14 +165,14 @@ final class SupplierWindowSplit extends EventTimeOrderedFunction<String, Procure
     }
 
     long threshold = config.tenderThresholdFen(e.getUnitId(), e.getCategory());
-    orders.put(w.next(), new WindowedOrder(e.getEventId(), t, e.getAmountFen(), threshold, e.getActorId()));
-    Integer atThreshold = ordersByThreshold.get(threshold);
-    ordersByThreshold.put(threshold, atThreshold == null ? 1 : atThreshold + 1);
-    w = new Window(w.head(), w.next() + 1, w.sumFen() + e.getAmountFen(), Math.max(w.newestTime(), t));
+    WindowedOrder order = new WindowedOrder(e.getEventId(), t, e.getAmountFen(), threshold, e.getActorId());
+    orders.put(w.next(), order);
+    w = w.knowing(threshold).plus(order);
     window.update(w);
     expiry.extendTo(w.newestTime() + windowMillis, ctx.timerService());
 
-    if (w.next() - w.head() < 2 || w.sumFen() < lowestThreshold()) {
+    long lowest = w.lowestThresholdFen();
+    if (w.next() - w.head() < 2 || w.sumFen() < lowest) {
       return;
     }
     long lastSeq = w.next() - 1;
@@ -128,36 +185,19 @@ final class SupplierWindowSplit extends EventTimeOrderedFunction<String, Procure
     String firstEventId = raised ? orders.get(w.head()).eventId() : g.firstEventId();
     long lastViolation = raised ? w.newestTime() : Math.max(g.lastViolationTime(), w.newestTime());
     group.update(new Group(firstEventId, lastSeq, lastViolation));
-    out.collect(alert(e, firstEventId, raised, w.newestTime(), lowestThreshold()));
+    out.collect(alert(e, firstEventId, raised, w.newestTime(), lowest));
   }
 
   private Window evict(Window w, long cutoff) throws Exception {
-    long head = w.head();
-    long sum = w.sumFen();
-    while (head < w.next()) {
-      WindowedOrder first = orders.get(head);
+    while (w.head() < w.next()) {
+      WindowedOrder first = orders.get(w.head());
       if (first.time() > cutoff) {
         break;
       }
-      orders.remove(head);
-      int left = ordersByThreshold.get(first.thresholdFen()) - 1;
-      if (left == 0) {
-        ordersByThreshold.remove(first.thresholdFen());
-      } else {
-        ordersByThreshold.put(first.thresholdFen(), left);
-      }
-      sum -= first.amountFen();
-      head++;
+      orders.remove(w.head());
+      w = w.minusHead(first);
     }
-    return new Window(head, w.next(), sum, w.newestTime());
-  }
-
-  private long lowestThreshold() throws Exception {
-    long lowest = Long.MAX_VALUE;
-    for (Long threshold : ordersByThreshold.keys()) {
-      lowest = Math.min(lowest, threshold);
-    }
-    return lowest;
+    return w;
   }
 
   private Alert alert(ProcurementEvent e, String firstEventId, boolean raised, long eventTime, long threshold)
@@ -194,7 +234,6 @@ final class SupplierWindowSplit extends EventTimeOrderedFunction<String, Procure
     if (expiry.isDue(time, ctx.timerService())) {
       orders.clear();
       window.clear();
-      ordersByThreshold.clear();
       group.clear();
       groupOrders.clear();
     }
