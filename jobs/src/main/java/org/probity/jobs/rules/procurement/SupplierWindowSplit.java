@@ -63,8 +63,7 @@ public final class SupplierWindowSplit extends EventTimeOrderedFunction<String, 
    * The window's FIFO pointers ([head, next) are in the map), its sum, its newest order time, and
    * how many of its orders fall under each distinct threshold (parallel arrays; a unit has a
    * handful of thresholds). Kept in this one value, read and written once per order anyway: a
-   * map state of counts would be rewritten and iterated on every order, and RocksDB iterators
-   * slow down with every overwritten version not yet compacted.
+   * map state of counts would cost a read, a write and an iteration more per order.
    */
   public record Window(long head, long next, long sumFen, long newestTime, long[] thresholdsFen,
       int[] ordersAtThreshold) {
