@@ -35,9 +35,9 @@ import org.probity.schema.SubjectType;
  * <p><b>Groups.</b> The first order at which a window reaches the threshold raises one alert
  * (YELLOW), evidence = the window's orders, {@code eventTime} = that order's time, amount = their
  * sum. A later order whose own window also reaches the threshold, while that window still holds
- * the group's last order, belongs to the same group: it escalates the alert (ESCALATED, RED: the
- * unit kept splitting after the pattern was flagged) with the group's orders so far as evidence —
- * the earlier evidence plus every order since. Once {@code splitWindowDays} pass without such an
+ * the group's last violating order, belongs to the same group: it escalates the alert (ESCALATED,
+ * RED: the unit kept splitting after the pattern was flagged) with the group's orders so far as
+ * evidence — the earlier evidence plus every order since. Once {@code splitWindowDays} pass without such an
  * order, every order that proved the group has left the window: the group is closed and the next
  * violation is a new group, told apart by the alertId discriminator (the eventId of its first
  * order).
@@ -46,8 +46,8 @@ import org.probity.schema.SubjectType;
  * sequence number, with head and next pointers) and a running sum: an order appends one entry
  * and evicts the entries that fell out of the window, each once, so an order costs O(1) amortised
  * whatever the key's history. The lowest threshold comes from a count of the window's orders per
- * distinct threshold (a unit has a handful). Only raising or escalating reads the group's orders, because
- * the alert carries them all. When the key is quiet for a window length, its state is dropped.
+ * distinct threshold (a unit has a handful). Only raising or escalating reads the group's orders,
+ * because the alert carries them all. When the key is quiet for a window length, its state is dropped.
  *
  * <p>An order that arrives behind the watermark (later than the out-of-orderness bound) joins the
  * window as it stands when it arrives: it is judged, never dropped, but the window is not rebuilt
