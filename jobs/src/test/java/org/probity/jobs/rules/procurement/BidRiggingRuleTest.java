@@ -3,6 +3,7 @@ package org.probity.jobs.rules.procurement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.probity.jobs.rules.procurement.ProcurementEvents.DAY;
 import static org.probity.jobs.rules.procurement.ProcurementEvents.feed;
+import static org.probity.jobs.rules.procurement.ProcurementEvents.ids;
 
 import java.time.Instant;
 import java.util.List;
@@ -46,9 +47,6 @@ class BidRiggingRuleTest {
     return harness.extractOutputValues();
   }
 
-  private static List<String> ids(ProcurementEvent... bids) {
-    return java.util.Arrays.stream(bids).map(ProcurementEvent::getEventId).toList();
-  }
 
   @Test
   void twoBiddersOnOneDeviceShareAFingerprint() throws Exception {

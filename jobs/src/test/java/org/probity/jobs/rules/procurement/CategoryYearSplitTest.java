@@ -3,8 +3,10 @@ package org.probity.jobs.rules.procurement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.probity.jobs.rules.procurement.ProcurementEvents.DAY;
 import static org.probity.jobs.rules.procurement.ProcurementEvents.feed;
+import static org.probity.jobs.rules.procurement.ProcurementEvents.ids;
 
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -51,9 +53,6 @@ class CategoryYearSplitTest {
     return order("U01", "家具", amount, ProcurementMethod.INQUIRY, time);
   }
 
-  private static List<String> ids(ProcurementEvent... orders) {
-    return java.util.Arrays.stream(orders).map(ProcurementEvent::getEventId).toList();
-  }
 
   @Test
   void aCategoryThatReachesTheThresholdOnItsThirdOrderRaisesOnceThenEscalates() throws Exception {
@@ -191,7 +190,7 @@ class CategoryYearSplitTest {
 
   @Test
   void fiscalYearLabelsAndEnds() {
-    var zone = java.time.ZoneId.of("Asia/Shanghai");
+    var zone = ZoneId.of("Asia/Shanghai");
     FiscalYear calendar = FiscalYear.of(Instant.parse("2025-12-31T16:00:00Z"), zone, 1);
     assertThat(calendar.label()).isEqualTo("2026");
     assertThat(calendar.end(zone)).isEqualTo(Instant.parse("2026-12-31T16:00:00Z"));

@@ -1,6 +1,8 @@
 package org.probity.jobs.rules.procurement;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.probity.schema.Alert;
 import org.probity.schema.ProcurementAction;
@@ -60,6 +62,10 @@ final class ProcurementEvents {
         .setUnitId(unit)
         .setProcurementId(procurementId)
         .setAction(action);
+  }
+
+  static List<String> ids(ProcurementEvent... events) {
+    return Arrays.stream(events).map(ProcurementEvent::getEventId).toList();
   }
 
   static void feed(KeyedOneInputStreamOperatorTestHarness<String, ProcurementEvent, Alert> harness,

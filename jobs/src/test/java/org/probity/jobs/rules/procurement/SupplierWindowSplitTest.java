@@ -3,6 +3,7 @@ package org.probity.jobs.rules.procurement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.probity.jobs.rules.procurement.ProcurementEvents.DAY;
 import static org.probity.jobs.rules.procurement.ProcurementEvents.feed;
+import static org.probity.jobs.rules.procurement.ProcurementEvents.ids;
 
 import java.time.Instant;
 import java.util.List;
@@ -53,9 +54,6 @@ class SupplierWindowSplitTest {
     return harness.extractOutputValues();
   }
 
-  private static List<String> ids(ProcurementEvent... orders) {
-    return java.util.Arrays.stream(orders).map(ProcurementEvent::getEventId).toList();
-  }
 
   @Test
   void aGroupThatCrossesTheThresholdOnItsThirdOrderRaisesOnce() throws Exception {
