@@ -49,7 +49,10 @@ final class SplitPurchasePlants {
     }
   }
 
-  /** SAME_SUPPLIER_WINDOW: one group (raised on its 2nd or 3rd order, maybe escalated), or two groups a quiet window apart. */
+  /**
+   * SAME_SUPPLIER_WINDOW: one group (raised on its 2nd or 3rd order, or exactly at the threshold,
+   * maybe escalated), or two groups of one supplier a quiet window apart.
+   */
   boolean supplierWindow(LocalDate day, String unitId, GenContext ctx) {
     long t = ctx.config().tenderThresholdFen(unitId, null);
     int variant = ctx.random().nextInt(5);
@@ -67,11 +70,12 @@ final class SplitPurchasePlants {
       List<Planned> group = new ArrayList<>();
       for (long amount : amounts) {
         group.add(new Planned(next, amount, nonTender(ctx)));
-        next = next.plus(DAY.multipliedBy(1 + ctx.random().nextInt(9)));
+        next = next.plus(gapInsideWindow(ctx));
       }
       plans.add(group);
       // The next group starts more than a window after this one's last order.
-      next = group.get(group.size() - 1).time().plus(DAY.multipliedBy(31 + ctx.random().nextInt(5)));
+      next = group.get(group.size() - 1).time().plus(window(ctx))
+          .plus(DAY.multipliedBy(1 + ctx.random().nextInt(5)));
     }
     List<List<ProcurementEvent>> placed = new ArrayList<>();
     for (List<Planned> group : plans) {
@@ -90,18 +94,20 @@ final class SplitPurchasePlants {
     return true;
   }
 
-  /** Near misses of SAME_SUPPLIER_WINDOW: one fen under, exactly a window apart, a tender or a bypass that must not count. */
+  /**
+   * Near misses of SAME_SUPPLIER_WINDOW: one fen under the threshold, two orders exactly a window
+   * apart, a tender order or an order at the threshold that must not count.
+   */
   boolean supplierWindowNearMiss(LocalDate day, String unitId, GenContext ctx, ProcurementTraffic procurement) {
     long t = ctx.config().tenderThresholdFen(unitId, null);
     String supplier = ctx.nextId("SUP");
     Instant first = ProcurementTraffic.at(ctx, day, 10);
-    Instant second = first.plus(DAY.multipliedBy(1 + ctx.random().nextInt(20)));
+    Instant second = first.plus(gapInsideWindow(ctx));
     List<Planned> plan = switch (ctx.random().nextInt(4)) {
       case 0 -> List.of(new Planned(first, t / 2, nonTender(ctx)), new Planned(second, t - 1 - t / 2, nonTender(ctx)));
       // (t − 30 days, t]: the first order is just outside the second's window.
       case 1 -> List.of(new Planned(first, t * 60 / 100, nonTender(ctx)),
-          new Planned(first.plus(DAY.multipliedBy(ctx.config().procurement().splitWindowDays())), t * 50 / 100,
-              nonTender(ctx)));
+          new Planned(first.plus(window(ctx)), t * 50 / 100, nonTender(ctx)));
       case 2 -> List.of(new Planned(first, t * 60 / 100, nonTender(ctx)),
           new Planned(second, t * 50 / 100, ProcurementMethod.INVITED_TENDER),
           new Planned(second.plus(DAY), t * 30 / 100, nonTender(ctx)));
@@ -126,7 +132,10 @@ final class SplitPurchasePlants {
     return true;
   }
 
-  /** SAME_CATEGORY_YEAR: raised on the 2nd or 3rd order (or exactly at the threshold), maybe with a tender that must not count and an escalation. */
+  /**
+   * SAME_CATEGORY_YEAR: raised on the 2nd or 3rd order, or exactly at the threshold, or around a
+   * tender order that must not count and followed by an escalation.
+   */
   boolean categoryYear(LocalDate day, String unitId, GenContext ctx) {
     int variant = ctx.random().nextInt(4);
     int orders = switch (variant) {
@@ -262,7 +271,10 @@ final class SplitPurchasePlants {
         .toList();
   }
 
-  /** {@code n} order times from {@code day} on, days apart, all in {@code day}'s fiscal year (hours apart on the day if the year ends too soon). */
+  /**
+   * {@code n} order times from {@code day} on, days apart, all in {@code day}'s fiscal year (hours
+   * apart on the day itself if the year ends too soon).
+   */
   private List<Instant> sameYearTimes(LocalDate day, int n, GenContext ctx) {
     List<Instant> times = new ArrayList<>();
     Instant next = ProcurementTraffic.at(ctx, day, 10);
@@ -283,6 +295,17 @@ final class SplitPurchasePlants {
     int startMonth = ctx.config().procurement().fiscalYearStartMonth();
     LocalDate thisYears = LocalDate.of(day.getYear(), startMonth, 1);
     return thisYears.isAfter(day) ? thisYears : thisYears.plusYears(1);
+  }
+
+  private static Duration window(GenContext ctx) {
+    return DAY.multipliedBy(ctx.config().procurement().splitWindowDays());
+  }
+
+  /** A gap between a group's orders: its (at most three) orders, two gaps, stay inside one window. */
+  private static Duration gapInsideWindow(GenContext ctx) {
+    long hours = (window(ctx).toHours() - 1) / 3;
+    return hours >= 24 ? DAY.multipliedBy(1 + ctx.random().nextInt((int) (hours / 24)))
+        : Duration.ofHours(1 + ctx.random().nextInt((int) hours));
   }
 
   private static ProcurementMethod nonTender(GenContext ctx) {
