@@ -3,7 +3,9 @@ package org.probity.jobs.alert;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.probity.schema.Alert;
 import org.probity.schema.AlertStatus;
@@ -47,6 +49,8 @@ public final class Alerts {
     private Instant eventTime;
     private Instant detectedAt;
     private final List<String> evidence = new ArrayList<>();
+    // Membership of evidence in O(1): an escalated split purchase can carry thousands of eventIds.
+    private final Set<String> evidenceSeen = new HashSet<>();
     private String message;
 
     private Builder(RuleId rule, int ruleVersion, String reason) {
@@ -109,7 +113,7 @@ public final class Alerts {
     }
 
     public Builder evidence(String eventId) {
-      if (eventId != null && !evidence.contains(eventId)) {
+      if (eventId != null && evidenceSeen.add(eventId)) {
         evidence.add(eventId);
       }
       return this;

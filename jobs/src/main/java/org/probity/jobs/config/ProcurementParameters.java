@@ -11,6 +11,7 @@ import java.io.Serializable;
  * @param closeBidsPercent CLOSE_BIDS: ≥3 bids within this percentage of each other
  * @param changeOrderLimitPercent CHANGE_OVER_LIMIT: change orders without decisionRef above this share of the award
  * @param procurementRetentionDays state of a procurement with no further events is dropped after this
+ * @param yearEndGraceDays SAME_CATEGORY_YEAR keeps a fiscal year's sums this long after the year ends, for late orders
  */
 public record ProcurementParameters(
     long tenderThresholdFen,
@@ -18,11 +19,12 @@ public record ProcurementParameters(
     int fiscalYearStartMonth,
     double closeBidsPercent,
     double changeOrderLimitPercent,
-    int procurementRetentionDays)
+    int procurementRetentionDays,
+    int yearEndGraceDays)
     implements Serializable {
 
   public static final ProcurementParameters DEFAULTS =
-      new ProcurementParameters(200_000_000L, 30, 1, 0.5, 10.0, 400);
+      new ProcurementParameters(200_000_000L, 30, 1, 0.5, 10.0, 400, 31);
 
   static ProcurementParameters from(ConfigNode n) {
     ProcurementParameters d = DEFAULTS;
@@ -32,7 +34,8 @@ public record ProcurementParameters(
         n.integer("fiscalYearStartMonth", d.fiscalYearStartMonth, 1, 12),
         n.decimal("closeBidsPercent", d.closeBidsPercent, 0, 100),
         n.decimal("changeOrderLimitPercent", d.changeOrderLimitPercent, 0, 1000),
-        n.integer("procurementRetentionDays", d.procurementRetentionDays, 1, 36500));
+        n.integer("procurementRetentionDays", d.procurementRetentionDays, 1, 36500),
+        n.integer("yearEndGraceDays", d.yearEndGraceDays, 0, 3650));
     n.finish();
     return p;
   }

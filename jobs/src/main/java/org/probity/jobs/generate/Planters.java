@@ -7,6 +7,7 @@ public final class Planters {
   private Planters() {}
 
   public static List<TrafficPlanter> all() {
-    return List.of(new ApprovalTraffic(), new PaymentTraffic(), new ProcurementTraffic(), new DecisionTraffic());
+    return List.of(new ApprovalTraffic(), new PaymentTraffic(), new ProcurementTraffic(), new DecisionTraffic(),
+        new ApprovalConflictTraffic());
   }
 }

@@ -12,6 +12,7 @@ import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.pipeline.EventStreams;
 import org.probity.jobs.rules.EventTimeOrderedFunction;
 import org.probity.jobs.rules.Rule;
+import org.probity.jobs.rules.StateExpiry;
 import org.probity.schema.Alert;
 import org.probity.schema.ProcurementAction;
 import org.probity.schema.ProcurementEvent;
@@ -59,7 +60,8 @@ public final class TenderBypassRule implements Rule {
   static final class Detect extends EventTimeOrderedFunction<String, ProcurementEvent, Alert> {
     private static final long serialVersionUID = 1L;
     private final ProbityConfig config;
-    private transient ValueState<Long> raisedUntil;
+    private final StateExpiry expiry = new StateExpiry("tender-bypass-expiry");
+    private transient ValueState<Boolean> raised;
 
     Detect(ProbityConfig config) {
       super(ProcurementEvent.class);
@@ -68,7 +70,8 @@ public final class TenderBypassRule implements Rule {
 
     @Override
     protected void openState() {
-      raisedUntil = getRuntimeContext().getState(new ValueStateDescriptor<>("raised-until", Types.LONG));
+      raised = getRuntimeContext().getState(new ValueStateDescriptor<>("raised", Types.BOOLEAN));
+      expiry.open(getRuntimeContext());
     }
 
     @Override
@@ -76,10 +79,10 @@ public final class TenderBypassRule implements Rule {
       if (!violates(e, config)) {
         return;
       }
-      long expiry = e.getEventTime().toEpochMilli()
-          + config.procurement().procurementRetentionDays() * 86_400_000L;
-      Long previous = raisedUntil.value();
-      if (previous == null) {
+      expiry.extendTo(e.getEventTime().toEpochMilli() + config.procurement().procurementRetentionDays() * 86_400_000L,
+          ctx.timerService());
+      if (raised.value() == null) {
+        raised.update(Boolean.TRUE);
         long threshold = config.tenderThresholdFen(e.getUnitId(), e.getCategory());
         out.collect(Alerts.of(RuleId.PROCUREMENT_TENDER_BYPASS, VERSION, NO_TENDER)
             .severity(Severity.RED)
@@ -93,20 +96,13 @@ public final class TenderBypassRule implements Rule {
                 + "，达到公开招标数额标准" + Money.yuan(threshold) + "，却以" + methodName(e.getMethod())
                 + "方式" + (e.getAction() == ProcurementAction.AWARDED ? "定标" : "下单") + "，未公开招标")
             .build());
-      } else if (previous >= expiry) {
-        return;
-      } else {
-        ctx.timerService().deleteEventTimeTimer(previous);
       }
-      raisedUntil.update(expiry);
-      ctx.timerService().registerEventTimeTimer(expiry);
     }
 
     @Override
     protected void onTime(long time, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-      Long until = raisedUntil.value();
-      if (until != null && until == time) {
-        raisedUntil.clear();
+      if (expiry.isDue(time, ctx.timerService())) {
+        raised.clear();
       }
     }
   }
