@@ -13,7 +13,7 @@ import org.probity.schema.Severity;
 import org.probity.schema.SubjectType;
 
 /**
- * Builds the contract's {@link Alert}. The alertId is a name-based UUID of (ruleId, reason,
+ * Builds the contract's {@link Alert}. The alertId is a name-based UUID of (ruleId, reason, unitId,
  * subjectType, subjectId[, discriminator]): the same violation gets the same id in every run,
  * replay and restart, which is what lets the case system and the console drop repeats. The
  * discriminator separates violations that share a subject (e.g. two split-purchase groups of one
@@ -22,9 +22,13 @@ import org.probity.schema.SubjectType;
 public final class Alerts {
   private Alerts() {}
 
-  public static String alertId(RuleId rule, String reason, SubjectType subjectType, String subjectId,
+  /**
+   * The unit is part of the identity: a supplier, or a category and year, is a subject in every
+   * unit that buys from it, and two units' violations must never share an alert.
+   */
+  public static String alertId(RuleId rule, String reason, String unitId, SubjectType subjectType, String subjectId,
       String discriminator) {
-    String name = rule.name() + '|' + reason + '|' + subjectType.name() + '|' + subjectId
+    String name = rule.name() + '|' + reason + '|' + unitId + '|' + subjectType.name() + '|' + subjectId
         + (discriminator == null ? "" : '|' + discriminator);
     return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
   }
@@ -131,7 +135,7 @@ public final class Alerts {
 
     public Alert build() {
       return Alert.newBuilder()
-          .setAlertId(alertId(rule, reason, subjectType, subjectId, discriminator))
+          .setAlertId(alertId(rule, reason, unitId, subjectType, subjectId, discriminator))
           .setRuleId(rule.name())
           .setRuleVersion(ruleVersion)
           .setReason(reason)

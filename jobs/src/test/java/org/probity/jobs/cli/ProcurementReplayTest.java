@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,10 +28,6 @@ import org.probity.schema.AlertStatus;
  * ground truth, record for record, in order and out of order.
  */
 class ProcurementReplayTest {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
-
   private static final Set<String> REASONS = Set.of(
       "PROCUREMENT_TENDER_BYPASS/NO_TENDER",
       "PROCUREMENT_SPLIT_PURCHASE/SAME_SUPPLIER_WINDOW",

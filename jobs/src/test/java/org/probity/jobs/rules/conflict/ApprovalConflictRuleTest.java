@@ -76,7 +76,7 @@ class ApprovalConflictRuleTest {
       assertThat(a.getUnitId()).isEqualTo("U11");
       assertThat(a.getSubjectType()).isEqualTo(SubjectType.CASE);
       assertThat(a.getSubjectId()).isEqualTo("CASE-1");
-      assertThat(a.getAlertId()).isEqualTo(Alerts.alertId(RuleId.CONFLICT_OF_INTEREST, "RELATED_PARTY",
+      assertThat(a.getAlertId()).isEqualTo(Alerts.alertId(RuleId.CONFLICT_OF_INTEREST, "RELATED_PARTY", a.getUnitId(),
           SubjectType.CASE, "CASE-1", "U11-R1"));
       assertThat(a.getPersonIds()).containsExactly("U11-R1");
       assertThat(a.getEvidence()).containsExactly(reviewed.getEventId());

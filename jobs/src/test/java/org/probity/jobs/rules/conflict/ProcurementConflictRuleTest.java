@@ -69,7 +69,7 @@ class ProcurementConflictRuleTest {
       assertThat(a.getSeverity()).isEqualTo(Severity.RED);
       assertThat(a.getSubjectType()).isEqualTo(SubjectType.PROCUREMENT);
       assertThat(a.getSubjectId()).isEqualTo("PR-1");
-      assertThat(a.getAlertId()).isEqualTo(Alerts.alertId(RuleId.CONFLICT_OF_INTEREST, "RELATED_PARTY",
+      assertThat(a.getAlertId()).isEqualTo(Alerts.alertId(RuleId.CONFLICT_OF_INTEREST, "RELATED_PARTY", a.getUnitId(),
           SubjectType.PROCUREMENT, "PR-1", "U02-B1"));
       assertThat(a.getPersonIds()).containsExactly("U02-B1");
       assertThat(a.getEvidence()).containsExactly(order.getEventId());

@@ -62,7 +62,7 @@ class BidRiggingRuleTest {
     assertThat(alert.getStatus()).isEqualTo(AlertStatus.RAISED);
     assertThat(alert.getSubjectType()).isEqualTo(SubjectType.PROCUREMENT);
     assertThat(alert.getSubjectId()).isEqualTo("PR-1");
-    assertThat(alert.getAlertId()).isEqualTo(Alerts.alertId(RuleId.PROCUREMENT_BID_RIGGING, "SHARED_FINGERPRINT",
+    assertThat(alert.getAlertId()).isEqualTo(Alerts.alertId(RuleId.PROCUREMENT_BID_RIGGING, "SHARED_FINGERPRINT", alert.getUnitId(),
         SubjectType.PROCUREMENT, "PR-1", null));
     assertThat(alert.getEvidence()).containsExactlyElementsOf(ids(a, b));
     assertThat(alert.getAmountFen()).isEqualTo(100_000_000L);
@@ -162,7 +162,7 @@ class BidRiggingRuleTest {
     assertThat(alerts).singleElement().satisfies(alert -> {
       assertThat(alert.getReason()).isEqualTo("BID_AFTER_OPENING");
       assertThat(alert.getSeverity()).isEqualTo(Severity.RED);
-      assertThat(alert.getAlertId()).isEqualTo(Alerts.alertId(RuleId.PROCUREMENT_BID_RIGGING, "BID_AFTER_OPENING",
+      assertThat(alert.getAlertId()).isEqualTo(Alerts.alertId(RuleId.PROCUREMENT_BID_RIGGING, "BID_AFTER_OPENING", alert.getUnitId(),
           SubjectType.PROCUREMENT, "PR-1", late.getEventId()));
       assertThat(alert.getEvidence()).containsExactly(opened.getEventId(), late.getEventId());
       assertThat(alert.getEventTime()).isEqualTo(late.getEventTime());

@@ -74,7 +74,7 @@ class CategoryYearSplitTest {
     assertThat(raised.getReason()).isEqualTo("SAME_CATEGORY_YEAR");
     assertThat(raised.getSubjectType()).isEqualTo(SubjectType.CATEGORY);
     assertThat(raised.getSubjectId()).isEqualTo("家具/2025");
-    assertThat(raised.getAlertId()).isEqualTo(Alerts.alertId(RuleId.PROCUREMENT_SPLIT_PURCHASE, "SAME_CATEGORY_YEAR",
+    assertThat(raised.getAlertId()).isEqualTo(Alerts.alertId(RuleId.PROCUREMENT_SPLIT_PURCHASE, "SAME_CATEGORY_YEAR", raised.getUnitId(),
         SubjectType.CATEGORY, "家具/2025", null));
     assertThat(alerts.get(1).getAlertId()).isEqualTo(raised.getAlertId());
     assertThat(raised.getAmountFen()).isEqualTo(T);

@@ -56,7 +56,7 @@ class ChangeOrdersRuleTest {
     Alert raised = alerts.get(0);
     assertThat(raised.getRuleId()).isEqualTo("PROCUREMENT_CHANGE_ORDERS");
     assertThat(raised.getReason()).isEqualTo("CHANGE_OVER_LIMIT");
-    assertThat(raised.getAlertId()).isEqualTo(Alerts.alertId(RuleId.PROCUREMENT_CHANGE_ORDERS, "CHANGE_OVER_LIMIT",
+    assertThat(raised.getAlertId()).isEqualTo(Alerts.alertId(RuleId.PROCUREMENT_CHANGE_ORDERS, "CHANGE_OVER_LIMIT", raised.getUnitId(),
         SubjectType.PROCUREMENT, "PR-1", null)).isEqualTo(alerts.get(1).getAlertId());
     assertThat(raised.getSubjectType()).isEqualTo(SubjectType.PROCUREMENT);
     assertThat(raised.getEvidence()).containsExactly(award.getEventId(), c1.getEventId(), c2.getEventId(),

@@ -74,7 +74,7 @@ class SupplierWindowSplitTest {
     assertThat(a.getUnitId()).isEqualTo("U01");
     assertThat(a.getSubjectType()).isEqualTo(SubjectType.SUPPLIER);
     assertThat(a.getSubjectId()).isEqualTo("SUP-1");
-    assertThat(a.getAlertId()).isEqualTo(Alerts.alertId(RuleId.PROCUREMENT_SPLIT_PURCHASE, "SAME_SUPPLIER_WINDOW",
+    assertThat(a.getAlertId()).isEqualTo(Alerts.alertId(RuleId.PROCUREMENT_SPLIT_PURCHASE, "SAME_SUPPLIER_WINDOW", a.getUnitId(),
         SubjectType.SUPPLIER, "SUP-1", o1.getEventId()));
     assertThat(a.getEvidence()).containsExactlyElementsOf(ids(o1, o2, o3));
     assertThat(a.getAmountFen()).isEqualTo(210_000_000L);
@@ -158,7 +158,7 @@ class SupplierWindowSplitTest {
     assertThat(alerts).extracting(Alert::getStatus).containsExactly(AlertStatus.RAISED, AlertStatus.RAISED);
     assertThat(alerts.get(1).getAlertId()).isNotEqualTo(alerts.get(0).getAlertId());
     assertThat(alerts.get(1).getAlertId()).isEqualTo(Alerts.alertId(RuleId.PROCUREMENT_SPLIT_PURCHASE,
-        "SAME_SUPPLIER_WINDOW", SubjectType.SUPPLIER, "SUP-1", b1.getEventId()));
+        "SAME_SUPPLIER_WINDOW", alerts.get(1).getUnitId(), SubjectType.SUPPLIER, "SUP-1", b1.getEventId()));
     assertThat(alerts.get(1).getEvidence()).containsExactlyElementsOf(ids(b1, b2));
   }
 
