@@ -1,6 +1,7 @@
 package org.probity.jobs.rules;
 
 import java.util.List;
+import org.probity.jobs.rules.approval.ApprovalCaseRule;
 import org.probity.jobs.rules.procurement.TenderBypassRule;
 
 /** The rules the job runs. A new rule is one class and one line here. */
@@ -9,6 +10,7 @@ public final class RuleSet {
 
   public static List<Rule> all() {
     return List.of(
-        new TenderBypassRule());
+        new TenderBypassRule(),
+        new ApprovalCaseRule());
   }
 }
