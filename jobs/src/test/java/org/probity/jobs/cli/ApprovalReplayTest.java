@@ -9,10 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.probity.connectors.file.JsonLinesWriter;
 import org.probity.connectors.json.AvroJson;
@@ -24,15 +21,11 @@ import org.probity.jobs.testing.GroundTruth;
 import org.probity.schema.Alert;
 
 /**
- * {@code replay} of a generated month dense with approval violations, events out of order:
+ * {@code replay} (on the local Flink it starts itself) of a generated month dense with approval violations, events out of order:
  * every APPROVAL_* reason code and every step of the overdue ladder is planted, and the replay
  * raises exactly the ground truth (precision and recall 1.0 for every APPROVAL_* rule).
  */
 class ApprovalReplayTest {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(
-      new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
-
   private static final Set<String> EVERY_APPROVAL_ALERT = Set.of(
       "APPROVAL_OVERDUE OVERDUE RAISED NOTICE",
       "APPROVAL_OVERDUE OVERDUE ESCALATED YELLOW",
