@@ -106,7 +106,9 @@ final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, Approv
       end(s, ctx.timerService());
       return;
     }
-    schedule(caseId, s, ctx.timerService(), Math.max(s.expiryTimer, t + parameters.caseRetentionDays() * DAY_MILLIS));
+    s.lastEventAt = Math.max(s.lastEventAt, t);
+    // The retention timer is set once and moved only when it fires: not a delete and a register per event.
+    schedule(caseId, s, ctx.timerService(), s.expiryTimer == CaseState.NO_TIME ? retentionEnd(s) : s.expiryTimer);
     cases.update(s);
   }
 
@@ -119,13 +121,19 @@ final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, Approv
     String caseId = ctx.getCurrentKey();
     boolean raised = ladder.fireDue(caseId, s, time, out);
     raised |= suspensionAbuse.fireDue(caseId, s, time, out);
-    if (time >= s.expiryTimer) {
+    if (time >= s.expiryTimer && time >= retentionEnd(s)) {
       end(s, ctx.timerService());
       return;
     }
-    if (schedule(caseId, s, ctx.timerService(), s.expiryTimer) || raised) {
+    long expiry = time >= s.expiryTimer ? retentionEnd(s) : s.expiryTimer;
+    if (schedule(caseId, s, ctx.timerService(), expiry) || raised) {
       cases.update(s);
     }
+  }
+
+  /** When a case that never ends is forgotten: [caseRetentionDays] after its last event. */
+  private long retentionEnd(CaseState s) {
+    return s.lastEventAt + parameters.caseRetentionDays() * DAY_MILLIS;
   }
 
   private CaseState open(String caseId, ApprovalEvent e) {

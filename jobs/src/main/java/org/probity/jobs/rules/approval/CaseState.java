@@ -65,6 +65,9 @@ public class CaseState {
   public int ladder;
   public int raised;
 
+  /** The latest event time of the case: its retention counts from here. */
+  public long lastEventAt = NO_TIME;
+
   /** The rule's own event-time timers, so they can be moved and deleted. */
   public long ladderTimer = NO_TIME;
   public long suspensionTimer = NO_TIME;

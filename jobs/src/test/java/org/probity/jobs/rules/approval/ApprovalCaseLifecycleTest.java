@@ -71,6 +71,20 @@ class ApprovalCaseLifecycleTest {
   }
 
   @Test
+  void theRetentionCountsFromTheLastEvent() throws Exception {
+    h.feed("ITEM-1", RECEIVED, "2025-10-03T10:00");
+    h.feed("ITEM-1", REVIEWED, "2025-12-01T10:00");
+    h.clock("2026-11-07T10:00");
+    assertThat(h.stateEntries()).as("400 days after the first event").isEqualTo(1);
+    assertThat(h.timers()).isEqualTo(1);
+    h.clock("2027-01-05T09:59:59.999");
+    assertThat(h.stateEntries()).isEqualTo(1);
+    h.clock("2027-01-05T10:00");
+    assertThat(h.stateEntries()).as("400 days after the last").isZero();
+    assertThat(h.timers()).isZero();
+  }
+
+  @Test
   void eventsArrivingOutOfOrderAreJudgedInEventTimeOrder() throws Exception {
     h.completed("ITEM-1", 0L, "2025-09-01T14:00");
     h.feed("ITEM-1", APPROVED, "2025-09-01T11:00");
