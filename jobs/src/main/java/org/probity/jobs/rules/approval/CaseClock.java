@@ -17,7 +17,8 @@ import org.probity.schema.ApprovalEvent;
  *   <li>SUSPENDED pauses it (nothing is due while suspended); RESUMED moves the deadline later by
  *       the working days d with S &lt; d ≤ R, counting only days after the current start. The
  *       contract's "moves later by that many" is taken literally: a suspension on the last day
- *       gives the rest of the resume day, as a paused clock would.
+ *       gives the rest of the resume day, as a paused clock would; a suspension after the
+ *       deadline moves it too, so the RED waits as the clock did (the YELLOW already shown stands).
  *   <li>APPROVED or REJECTED stops it for good.
  * </ul>
  *

@@ -34,6 +34,9 @@ import org.probity.schema.SubjectType;
  * rescheduled on the new deadline. A step whose instant has already passed when the deadline is
  * (re)set becomes true at that moment ({@link CaseState#clockChangedAt}). Events at an instant
  * come before the steps due at it, so a decision exactly at 24:00 of the last day is in time.
+ * Only a decision or a withdrawal stops the ladder: a case COMPLETED without a decision is, to the
+ * letter of the contract, still undecided, so its ladder runs on (APPROVAL_PROCEDURE reports the
+ * completion itself).
  */
 public final class OverdueLadder implements Serializable {
   private static final long serialVersionUID = 1L;

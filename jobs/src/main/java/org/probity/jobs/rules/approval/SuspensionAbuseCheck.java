@@ -25,7 +25,8 @@ import org.probity.schema.SubjectType;
  *       so a resume at exactly 00:00 still raises it, dated 00:00.
  * </ul>
  *
- * The suspension count is the case's, not the period's: a supplement restart does not reset it.
+ * The suspension count is the case's, not the period's: a supplement restart does not reset it,
+ * and a decision does not close a suspension left open (the case ends only when also completed).
  * Severity YELLOW, status RAISED: a pattern for the monitoring centre to look at, not a
  * violation of a single step. Evidence: the SUSPENDED and RESUMED events so far; persons: who
  * suspended.

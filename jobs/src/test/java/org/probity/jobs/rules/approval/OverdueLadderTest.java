@@ -211,6 +211,19 @@ class OverdueLadderTest {
   }
 
   @Test
+  void aSuspensionAfterTheDeadlineDelaysTheRedNotTheYellow() throws Exception {
+    // 09-08 24:00 passes (YELLOW); 09-11 and 09-12 suspended → deadline 09-10, RED after 11, 12, 15, 16, 17.
+    h.feed("ITEM-5", RECEIVED, "2025-09-01T09:00");
+    h.feed("ITEM-5", SUSPENDED, "2025-09-10T10:00");
+    h.feed("ITEM-5", RESUMED, "2025-09-12T10:00");
+    h.clock("2025-09-17T23:59:59.999");
+    assertThat(h.newAlerts()).extracting(CaseHarness::step)
+        .containsExactly("RAISED NOTICE 2025-09-08T00:00", "ESCALATED YELLOW 2025-09-09T00:00");
+    h.clock("2025-09-18T00:00");
+    assertThat(h.newAlerts()).extracting(CaseHarness::step).containsExactly("ESCALATED RED 2025-09-18T00:00");
+  }
+
+  @Test
   void resumedOnAWeekendWithNoTimeLeftIsOverdueFromTheResume() throws Exception {
     // Suspended on the last day (09-08), resumed Saturday 09-13: 4 working days moved → 09-12 24:00, passed.
     h.feed("ITEM-5", RECEIVED, "2025-09-01T09:00");
