@@ -98,7 +98,7 @@ final class Demo {
   private static int monitor(PrintStream out, KafkaSettings kafkaSettings, ProbityConfig config,
       GeneratorSettings generatorSettings, int rate, int seconds, Duration checkpoint) throws Exception {
     RunCommand.Settings settings = new RunCommand.Settings(kafkaSettings, config, checkpoint, null,
-        Duration.ofSeconds(30), Duration.ofSeconds(5), JobEnvironment.StateBackend.HASHMAP, 2, false);
+        Duration.ofSeconds(30), Duration.ofSeconds(30), JobEnvironment.StateBackend.HASHMAP, 2, false);
     StreamExecutionEnvironment env = RunCommand.environment(settings);
     RunCommand.defineWorkflow(env, settings);
     JobClient job = env.executeAsync("probity demo");

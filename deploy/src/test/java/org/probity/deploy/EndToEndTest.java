@@ -64,7 +64,7 @@ class EndToEndTest {
     assertThat(truth).isNotEmpty();
 
     RunCommand.Settings run = new RunCommand.Settings(settings, config, Duration.ofMillis(500), null,
-        Duration.ofMinutes(2), Duration.ofSeconds(5), JobEnvironment.StateBackend.HASHMAP, 2, true);
+        Duration.ofMinutes(2), Duration.ofMinutes(5), JobEnvironment.StateBackend.HASHMAP, 2, true);
     StreamExecutionEnvironment env = RunCommand.environment(run);
     RunCommand.defineWorkflow(env, run);
     env.execute("probity end-to-end");

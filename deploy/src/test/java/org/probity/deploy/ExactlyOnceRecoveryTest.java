@@ -114,7 +114,7 @@ class ExactlyOnceRecoveryTest {
     List<Alert> truth = generator.groundTruth(Instant.MAX);
 
     RunCommand.Settings run = new RunCommand.Settings(settings, config, Duration.ofMillis(200), null,
-        Duration.ofMinutes(2), Duration.ofSeconds(5), JobEnvironment.StateBackend.HASHMAP, 2, true);
+        Duration.ofMinutes(2), Duration.ofMinutes(5), JobEnvironment.StateBackend.HASHMAP, 2, true);
     StreamExecutionEnvironment env = RunCommand.environment(run);
     env.configure(Configuration.fromMap(Map.of("restart-strategy.type", "fixed-delay",
         "restart-strategy.fixed-delay.attempts", "10", "restart-strategy.fixed-delay.delay", "200 ms")));

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -57,6 +58,16 @@ public abstract class EventTimeOrderedFunction<K, IN extends SpecificRecordBase,
 
   /** One event of the key, in event-time order; {@code ctx.timestamp()} is its event time. */
   protected abstract void processInOrder(IN event, Context ctx, Collector<OUT> out) throws Exception;
+
+  /**
+   * Deletes the rule's own event-time timer at {@code time}, unless events of the key wait for that
+   * instant: they share the one timer of (key, time), and deleting it would strand them.
+   */
+  protected final void deleteEventTimeTimer(TimerService timers, long time) throws Exception {
+    if (!pending.contains(time)) {
+      timers.deleteEventTimeTimer(time);
+    }
+  }
 
   /** A timer instant, after the events at that instant; may be an instant the rule did not ask for. */
   protected void onTime(long time, OnTimerContext ctx, Collector<OUT> out) throws Exception {}

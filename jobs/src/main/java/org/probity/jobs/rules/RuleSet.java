@@ -1,6 +1,7 @@
 package org.probity.jobs.rules;
 
 import java.util.List;
+import org.probity.jobs.rules.approval.ApprovalCaseRule;
 import org.probity.jobs.rules.conflict.ApprovalConflictRule;
 import org.probity.jobs.rules.conflict.ProcurementConflictRule;
 import org.probity.jobs.rules.procurement.BidRiggingRule;
@@ -14,6 +15,7 @@ public final class RuleSet {
 
   public static List<Rule> all() {
     return List.of(
+        new ApprovalCaseRule(),
         new TenderBypassRule(),
         new SplitPurchaseRule(),
         new BidRiggingRule(),
