@@ -101,6 +101,21 @@ final class ApprovalConflictTraffic implements TrafficPlanter {
     return candidates.isEmpty() ? null : ctx.pick(candidates);
   }
 
+  private static ApprovalEvent event(GenContext ctx, String caseId, String unitId, ReferenceData.Item item,
+      ApprovalAction action, Instant time, String actor, String role, String applicant) {
+    return ApprovalEvent.newBuilder()
+        .setEventId(ctx.nextId("EA"))
+        .setEventTime(time)
+        .setUnitId(unitId)
+        .setCaseId(caseId)
+        .setItemCode(item.code())
+        .setAction(action)
+        .setActorId(actor)
+        .setActorRole(role)
+        .setApplicantId(applicant)
+        .build();
+  }
+
   /** Emits a clean case of {@code applicant}; returns RECEIVED, REVIEWED, APPROVED, COMPLETED. */
   private static List<ApprovalEvent> caseEvents(LocalDate day, String unitId, String applicant, String reviewerId,
       String approverId, boolean actsNameApplicant, GenContext ctx) {
@@ -112,12 +127,12 @@ final class ApprovalConflictTraffic implements TrafficPlanter {
     Instant received = ctx.at(day, 10, ctx.random().nextInt(60));
     String onActs = actsNameApplicant ? applicant : null;
     List<ApprovalEvent> events = List.of(
-        ApprovalTraffic.event(ctx, caseId, unitId, item, ApprovalAction.RECEIVED, received, clerk, "CLERK", applicant),
-        ApprovalTraffic.event(ctx, caseId, unitId, item, ApprovalAction.REVIEWED, received.plusSeconds(3600), reviewerId,
+        event(ctx, caseId, unitId, item, ApprovalAction.RECEIVED, received, clerk, "CLERK", applicant),
+        event(ctx, caseId, unitId, item, ApprovalAction.REVIEWED, received.plusSeconds(3600), reviewerId,
             "REVIEWER", onActs),
-        ApprovalTraffic.event(ctx, caseId, unitId, item, ApprovalAction.APPROVED, received.plusSeconds(7200), approverId,
+        event(ctx, caseId, unitId, item, ApprovalAction.APPROVED, received.plusSeconds(7200), approverId,
             "APPROVER", onActs),
-        ApprovalTraffic.event(ctx, caseId, unitId, item, ApprovalAction.COMPLETED, received.plusSeconds(10800), clerk,
+        event(ctx, caseId, unitId, item, ApprovalAction.COMPLETED, received.plusSeconds(10800), clerk,
             "CLERK", applicant));
     events.get(3).setFeeFen(item.feeFen());
     events.forEach(ctx::emit);
