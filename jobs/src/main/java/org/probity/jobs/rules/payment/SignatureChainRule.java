@@ -72,7 +72,8 @@ public final class SignatureChainRule implements Rule {
 
   static final String SIGNING = "signing";
   static final String PAID = "paid";
-  static final EventComparator<PaymentEvent> BY_EVENT_ID = (a, b) -> a.getEventId().compareTo(b.getEventId());
+  /** Ties in event time go by eventId, as in {@link org.probity.jobs.rules.EventTimeOrderedFunction}. */
+  public static final EventComparator<PaymentEvent> BY_EVENT_ID = (a, b) -> a.getEventId().compareTo(b.getEventId());
 
   @Override
   public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
@@ -85,8 +86,12 @@ public final class SignatureChainRule implements Rule {
         .name("PAYMENT_SIGNATURE_CHAIN");
   }
 
-  /** The voucher's signing since its last REJECTED or PAID, then PAID, within the signature window. */
-  static Pattern<PaymentEvent, ?> pattern(PaymentParameters parameters) {
+  /**
+   * The voucher's signing since its last REJECTED or PAID, then PAID, within the signature window.
+   * Public, with {@link Judge} and {@link #BY_EVENT_ID}, so a harness or a benchmark can build the
+   * operator as flink-cep's PatternStreamBuilder does.
+   */
+  public static Pattern<PaymentEvent, ?> pattern(PaymentParameters parameters) {
     return Pattern.<PaymentEvent>begin(SIGNING, AfterMatchSkipStrategy.skipPastLastEvent())
         .where(SimpleCondition.of(e -> e.getAction() == PaymentAction.SUBMITTED || e.getAction() == PaymentAction.SIGNED))
         .oneOrMore().consecutive().optional()
@@ -96,7 +101,7 @@ public final class SignatureChainRule implements Rule {
   }
 
   /** Turns each match into the alerts of its PAID. */
-  static final class Judge extends PatternProcessFunction<PaymentEvent, Alert> {
+  public static final class Judge extends PatternProcessFunction<PaymentEvent, Alert> {
     private static final long serialVersionUID = 1L;
 
     @Override
