@@ -5,8 +5,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.probity.jobs.alert.Alerts;
@@ -189,7 +191,7 @@ final class PaymentTraffic implements TrafficPlanter {
       case OUT_OF_ORDER -> {
         List<SignerRole> order = new ArrayList<>(SignatureChainRule.CHAIN);
         while (order.equals(SignatureChainRule.CHAIN)) {
-          java.util.Collections.shuffle(order, ctx.random());
+          Collections.shuffle(order, ctx.random());
         }
         List<Step> steps = new ArrayList<>();
         steps.add(Step.of(PaymentAction.SUBMITTED));
@@ -422,7 +424,7 @@ final class PaymentTraffic implements TrafficPlanter {
   private static Map<String, String> relatedPayees(Unit u) {
     Map<String, String> related = new TreeMap<>();
     for (String official : List.of(u.deputy, u.discipline, u.principal)) {
-      java.util.Set<String> parties = u.ctx.config().reference().relatedParties().get(official);
+      Set<String> parties = u.ctx.config().reference().relatedParties().get(official);
       if (parties != null && !parties.isEmpty()) {
         related.put(official, new TreeSet<>(parties).first());
       }

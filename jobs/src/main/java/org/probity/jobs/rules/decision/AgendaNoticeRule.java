@@ -16,7 +16,6 @@ import org.probity.jobs.pipeline.EventStreams;
 import org.probity.jobs.rules.EventTimeOrderedFunction;
 import org.probity.jobs.rules.Rule;
 import org.probity.schema.Alert;
-import org.probity.schema.DecisionAction;
 import org.probity.schema.DecisionEvent;
 import org.probity.schema.Severity;
 import org.probity.schema.SubjectType;

@@ -16,6 +16,7 @@ import org.probity.jobs.testing.RuleHarness;
 import org.probity.schema.Alert;
 import org.probity.schema.DecisionAction;
 import org.probity.schema.DecisionEvent;
+import org.probity.schema.MemberRole;
 import org.probity.schema.Severity;
 import org.probity.schema.SubjectType;
 
@@ -92,7 +93,7 @@ class AgendaNoticeRuleTest {
   void withoutAMeetingOpenedRecordTheFirstStatementOpensIt() throws Exception {
     // Two days before the decision, but only one before the first statement.
     feed(harness, notified("T1", "2025-09-09T10:00"),
-        m.statement("M1", "T1", "U01-M1", org.probity.schema.MemberRole.MEMBER, opens),
+        m.statement("M1", "T1", "U01-M1", MemberRole.MEMBER, opens),
         m.decided("M1", "T1", at("2025-09-11T09:00")));
     assertThat(alertsAfter(opens + 2 * DAY)).extracting(Alert::getReason).containsExactly(AgendaNoticeRule.LATE_NOTICE);
   }

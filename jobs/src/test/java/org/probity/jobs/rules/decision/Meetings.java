@@ -1,5 +1,6 @@
 package org.probity.jobs.rules.decision;
 
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -21,7 +22,7 @@ final class Meetings {
   DecisionEvent event(String meeting, DecisionAction action, String topic, long time) {
     return DecisionEvent.newBuilder()
         .setEventId(String.format("ED%04d", ++seq))
-        .setEventTime(java.time.Instant.ofEpochMilli(time))
+        .setEventTime(Instant.ofEpochMilli(time))
         .setUnitId("U01")
         .setMeetingId(meeting)
         .setAction(action)

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.RulesFile;
 import org.probity.schema.Alert;
+import org.probity.schema.PaymentAction;
 import org.probity.schema.PaymentEvent;
 import org.probity.schema.Severity;
 import org.probity.schema.SignerRole;
@@ -112,7 +113,7 @@ class BeyondAuthorityRuleTest {
 
   @Test
   void onlySignaturesAreJudged() throws Exception {
-    rule.feed(v.event("V1", org.probity.schema.PaymentAction.PAID, T0, 900_000_000L));
+    rule.feed(v.event("V1", PaymentAction.PAID, T0, 900_000_000L));
     assertThat(rule.alertsAfter(T0 + DAY)).isEmpty();
     assertThat(rule.screenMetrics.count("referenceGapUnknownPerson")).isZero();
   }

@@ -28,6 +28,7 @@ import org.probity.schema.DecisionEvent;
 import org.probity.schema.PaymentAction;
 import org.probity.schema.PaymentEvent;
 import org.probity.schema.Severity;
+import org.probity.schema.SignerRole;
 import org.probity.schema.SubjectType;
 import org.probity.schema.TopicType;
 
@@ -264,7 +265,7 @@ class LargeWithoutDecisionRuleTest {
       PaymentEvent belowU01Threshold = paid("V2", THRESHOLD - 1, null, T0);
       PaymentEvent unknownUnit = paid("V3", THRESHOLD, null, T0);
       unknownUnit.setUnitId("U99");
-      PaymentEvent signed = v.signed("V4", "U01-D", org.probity.schema.SignerRole.DEPUTY, T0, THRESHOLD);
+      PaymentEvent signed = v.signed("V4", "U01-D", SignerRole.DEPUTY, T0, THRESHOLD);
       for (PaymentEvent e : List.of(atU04Threshold, belowU01Threshold, unknownUnit, signed)) {
         screen.processElement(e, T0);
       }
