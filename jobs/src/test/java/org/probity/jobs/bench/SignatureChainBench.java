@@ -13,6 +13,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.cep.nfa.compiler.NFACompiler;
 import org.apache.flink.cep.operator.CepOperator;
 import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.runtime.state.storage.JobManagerCheckpointStorage;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
@@ -117,6 +118,8 @@ public final class SignatureChainBench {
     KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> harness =
         new KeyedOneInputStreamOperatorTestHarness<>(operator, PaymentEvent::getVoucherId, Types.STRING);
     ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
+    // The harness's default in-memory checkpoint storage refuses snapshots above 5 MB.
+    harness.setCheckpointStorage(new JobManagerCheckpointStorage(Integer.MAX_VALUE));
     if (backend == Backend.ROCKSDB) {
       // A harness has almost no managed memory; RocksDB's own defaults (64 MB write buffers) are the fair setting.
       EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend(false);

@@ -47,11 +47,11 @@ import org.probity.schema.SubjectType;
  *   <li>{@code UNKNOWN_DECISION} (RED, at PAID) — no DECIDED record with that ref in the unit by the
  *       payment. The unit may still record it later, so the payment is watched for
  *       {@code decisionRetentionDays}: when the record appears, UNKNOWN_DECISION is RESOLVED (same
- *       alertId, dated by the record) and the payment is judged against it, which for a record
- *       made after the payment is
+ *       alertId, dated by the record) and the payment is judged against the record.
  *   <li>{@code DECISION_AFTER_PAYMENT} (YELLOW, dated by the decision: that is when "paid first,
- *       decided after" became true) — 事后补决策. A decision at the payment's very instant counts as
- *       before: records carry minutes, and "after" should mean truly later.
+ *       decided after" became true) — 事后补决策: the record that resolved UNKNOWN_DECISION was made
+ *       truly later than the payment. A decision at the payment's very instant counts as before:
+ *       records carry minutes.
  * </ul>
  * Raising UNKNOWN_DECISION at once rather than waiting for a decision that may never come keeps a
  * made-up reference visible in real time; the resolution tells the case system what happened next.
