@@ -4,6 +4,14 @@ import java.util.List;
 import org.probity.jobs.rules.approval.ApprovalCaseRule;
 import org.probity.jobs.rules.conflict.ApprovalConflictRule;
 import org.probity.jobs.rules.conflict.ProcurementConflictRule;
+import org.probity.jobs.rules.decision.AgendaNoticeRule;
+import org.probity.jobs.rules.decision.PrincipalNotLastRule;
+import org.probity.jobs.rules.payment.BeyondAuthorityRule;
+import org.probity.jobs.rules.payment.DuplicatePaymentRule;
+import org.probity.jobs.rules.payment.LargeWithoutDecisionRule;
+import org.probity.jobs.rules.payment.PaymentConflictOfInterestRule;
+import org.probity.jobs.rules.payment.PrincipalDirectRule;
+import org.probity.jobs.rules.payment.SignatureChainRule;
 import org.probity.jobs.rules.procurement.BidRiggingRule;
 import org.probity.jobs.rules.procurement.ChangeOrdersRule;
 import org.probity.jobs.rules.procurement.SplitPurchaseRule;
@@ -15,12 +23,24 @@ public final class RuleSet {
 
   public static List<Rule> all() {
     return List.of(
+        // 行政审批
         new ApprovalCaseRule(),
+        new ApprovalConflictRule(),
+        // 财务支付
+        new SignatureChainRule(),
+        new LargeWithoutDecisionRule(),
+        new BeyondAuthorityRule(),
+        new PrincipalDirectRule(),
+        new DuplicatePaymentRule(),
+        new PaymentConflictOfInterestRule(),
+        // 采购/招投标
         new TenderBypassRule(),
         new SplitPurchaseRule(),
         new BidRiggingRule(),
         new ChangeOrdersRule(),
         new ProcurementConflictRule(),
-        new ApprovalConflictRule());
+        // 议事决策
+        new AgendaNoticeRule(),
+        new PrincipalNotLastRule());
   }
 }

@@ -1,0 +1,46 @@
+package org.probity.jobs.rules;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Puts in front of an operator that would drop late events (Flink CEP does: an element at or behind
+ * its watermark goes to a side output or nowhere), so that it never does. An event that arrives
+ * behind this operator's watermark leaves stamped with the next instant (watermark + 1 ms); every
+ * other event passes untouched. The downstream watermark is never ahead of this one, so the
+ * restamped event is on time there and is processed as the next event of its key, which is what
+ * {@link EventTimeOrderedFunction} does with a late event. Only the record's timestamp changes: the
+ * event's own {@code eventTime} (what alerts report) stays. Late events are counted in
+ * {@code lateEvents}.
+ */
+public final class RestampLateEvents<T> extends AbstractStreamOperator<T> implements OneInputStreamOperator<T, T> {
+  private static final long serialVersionUID = 1L;
+
+  private long watermark = Long.MIN_VALUE;
+  private transient Counter lateEvents;
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    lateEvents = getMetricGroup().counter("lateEvents");
+  }
+
+  @Override
+  public void processElement(StreamRecord<T> record) {
+    if (record.hasTimestamp() && record.getTimestamp() <= watermark && watermark < Long.MAX_VALUE) {
+      lateEvents.inc();
+      output.collect(record.replace(record.getValue(), watermark + 1));
+    } else {
+      output.collect(record);
+    }
+  }
+
+  @Override
+  public void processWatermark(Watermark mark) throws Exception {
+    watermark = Math.max(watermark, mark.getTimestamp());
+    super.processWatermark(mark);
+  }
+}

@@ -1,0 +1,134 @@
+package org.probity.jobs.rules.payment;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.util.Collector;
+import org.probity.jobs.alert.Alerts;
+import org.probity.jobs.alert.Money;
+import org.probity.jobs.alert.RuleId;
+import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.pipeline.EventStreams;
+import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.Rule;
+import org.probity.schema.Alert;
+import org.probity.schema.PaymentAction;
+import org.probity.schema.PaymentEvent;
+import org.probity.schema.Severity;
+import org.probity.schema.SubjectType;
+
+/**
+ * PAYMENT_DUPLICATE / SAME_INVOICE (audit practice): a PAID with the same payee, amount and invoiceNo
+ * as an earlier PAID at most {@code duplicateWindowDays} before it (in event time, both ends
+ * included). The first payment is clean; each later one is the alert (subject = the later voucher),
+ * RED: money left twice. The same voucher paid again under a new eventId is paid again, so it is a
+ * duplicate too; a voucher is raised once however often it repeats. A PAID without invoiceNo cannot
+ * be matched and is not judged. Units do not matter: the same invoice paid by two units is paid
+ * twice.
+ *
+ * <p>Keyed by payee, amount and invoice, in event-time order (so "the first" is the first in event
+ * time, whatever arrived first). State per key: its payments of the last window and the vouchers
+ * raised, each dropped when its payment leaves the window, so a key's state ends a window after its
+ * last payment.
+ */
+public final class DuplicatePaymentRule implements Rule {
+  public static final int VERSION = 1;
+  public static final String SAME_INVOICE = "SAME_INVOICE";
+
+  @Override
+  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
+    return events.payments()
+        .filter(DuplicatePaymentRule::judged)
+        .name("PAYMENT_DUPLICATE payments with invoice")
+        .keyBy(DuplicatePaymentRule::key, Types.STRING)
+        .process(new Detect(config))
+        .uid("rule-payment-duplicate")
+        .name("PAYMENT_DUPLICATE");
+  }
+
+  static boolean judged(PaymentEvent e) {
+    return e.getAction() == PaymentAction.PAID && e.getInvoiceNo() != null && !e.getInvoiceNo().isBlank();
+  }
+
+  static String key(PaymentEvent e) {
+    return e.getPayeeId() + '|' + e.getAmountFen() + '|' + e.getInvoiceNo();
+  }
+
+  static final class Detect extends EventTimeOrderedFunction<String, PaymentEvent, Alert> {
+    private static final long serialVersionUID = 1L;
+    private final long windowMillis;
+    private transient ListState<PaymentEvent> paid;
+    private transient MapState<String, Long> raised;
+
+    Detect(ProbityConfig config) {
+      super(PaymentEvent.class);
+      this.windowMillis = config.payment().duplicateWindowDays() * 86_400_000L;
+    }
+
+    @Override
+    protected void openState() {
+      paid = getRuntimeContext().getListState(new ListStateDescriptor<>("paid-in-window", PaymentEvent.class));
+      raised = getRuntimeContext().getMapState(new MapStateDescriptor<>("raised-vouchers", Types.STRING, Types.LONG));
+    }
+
+    @Override
+    protected void processInOrder(PaymentEvent e, Context ctx, Collector<Alert> out) throws Exception {
+      long t = ctx.timestamp();
+      List<PaymentEvent> earlier = new ArrayList<>();
+      for (PaymentEvent p : paid.get()) {
+        if (t - p.getEventTime().toEpochMilli() <= windowMillis) {
+          earlier.add(p);
+        }
+      }
+      if (!earlier.isEmpty() && !raised.contains(e.getVoucherId())) {
+        raised.put(e.getVoucherId(), t);
+        out.collect(Alerts.of(RuleId.PAYMENT_DUPLICATE, VERSION, SAME_INVOICE)
+            .severity(Severity.RED)
+            .unit(e.getUnitId())
+            .subject(SubjectType.VOUCHER, e.getVoucherId())
+            .amountFen(e.getAmountFen())
+            .eventTime(e.getEventTime())
+            .evidence(earlier.stream().map(PaymentEvent::getEventId).toList())
+            .evidence(e.getEventId())
+            .message(SignatureChainRule.voucher(e) + "向" + e.getPayeeId() + "支付" + Money.yuan(e.getAmountFen())
+                + "（发票号" + e.getInvoiceNo() + "），与付款凭证"
+                + String.join("、", earlier.stream().map(PaymentEvent::getVoucherId).distinct().toList())
+                + "重复支付")
+            .build());
+      }
+      paid.add(e);
+      ctx.timerService().registerEventTimeTimer(t + windowMillis);
+    }
+
+    @Override
+    protected void onTime(long time, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+      List<PaymentEvent> kept = new ArrayList<>();
+      boolean expired = false;
+      for (PaymentEvent p : paid.get()) {
+        if (p.getEventTime().toEpochMilli() + windowMillis <= time) {
+          expired = true;
+        } else {
+          kept.add(p);
+        }
+      }
+      if (!expired) {
+        return;
+      }
+      paid.update(kept);
+      List<String> ended = new ArrayList<>();
+      for (var r : raised.entries()) {
+        if (r.getValue() + windowMillis <= time) {
+          ended.add(r.getKey());
+        }
+      }
+      for (String voucherId : ended) {
+        raised.remove(voucherId);
+      }
+    }
+  }
+}

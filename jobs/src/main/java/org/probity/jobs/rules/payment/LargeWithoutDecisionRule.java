@@ -1,0 +1,322 @@
+package org.probity.jobs.rules.payment;
+
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFilterFunction;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.probity.jobs.alert.Alerts;
+import org.probity.jobs.alert.Money;
+import org.probity.jobs.alert.RuleId;
+import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.pipeline.EventStreams;
+import org.probity.jobs.rules.ReferenceGaps;
+import org.probity.jobs.rules.Rule;
+import org.probity.schema.Alert;
+import org.probity.schema.AlertStatus;
+import org.probity.schema.DecisionAction;
+import org.probity.schema.DecisionEvent;
+import org.probity.schema.PaymentAction;
+import org.probity.schema.PaymentEvent;
+import org.probity.schema.Severity;
+import org.probity.schema.SubjectType;
+
+/**
+ * PAYMENT_LARGE_WITHOUT_DECISION (三重一大: 大额度资金使用 must be decided collectively, seeds 002, 003,
+ * 004): a PAID at or above the unit's large-funds threshold must cite ({@code decisionRef}) a DECIDED
+ * record of the same unit, made no later than the payment, for at least the amount. Reasons, per
+ * voucher, dated as noted:
+ * <ul>
+ *   <li>{@code NO_DECISION_REF} (RED, at PAID) — no decisionRef (blank counts as none).
+ *   <li>{@code AMOUNT_EXCEEDS_DECISION} (YELLOW, at PAID) — decided in time, but no DECIDED record
+ *       with that ref authorises the amount (a record without {@code amountFen} authorises none: the
+ *       rule asks for a decision "for at least the amount").
+ *   <li>{@code UNKNOWN_DECISION} (RED, at PAID) — no DECIDED record with that ref in the unit by the
+ *       payment. The unit may still record it later, so the payment is watched for
+ *       {@code decisionRetentionDays}: when the record appears, UNKNOWN_DECISION is RESOLVED (same
+ *       alertId, dated by the record) and the payment is judged against the record.
+ *   <li>{@code DECISION_AFTER_PAYMENT} (YELLOW, dated by the decision: that is when "paid first,
+ *       decided after" became true) — 事后补决策: the record that resolved UNKNOWN_DECISION was made
+ *       truly later than the payment. A decision at the payment's very instant counts as before:
+ *       records carry minutes.
+ * </ul>
+ * Raising UNKNOWN_DECISION at once rather than waiting for a decision that may never come keeps a
+ * made-up reference visible in real time; the resolution tells the case system what happened next.
+ *
+ * <p>An event-time join of the payment and decision streams keyed by unit and decisionRef (payments
+ * without one key on the unit alone), decided on the watermark, not on arrival: a payment is judged
+ * when the watermark passes its time, so every decision made up to then has arrived (within the
+ * out-of-orderness bound) however the two streams interleave; a decision is applied to the payments
+ * still waiting for it when the watermark passes the decision. At one instant decisions go first.
+ * An event behind the watermark is applied on arrival, never dropped ({@code lateEvents}): a late
+ * decision made before a payment already judged UNKNOWN resolves it and judges the payment again.
+ *
+ * <p>State: DECIDED records for {@code decisionRetentionDays} (any later payment may cite them),
+ * payments until the watermark passes them, UNKNOWN payments for {@code decisionRetentionDays}.
+ * A unit the rules file does not know is judged against the default threshold and reported as a
+ * reference-data gap.
+ */
+public final class LargeWithoutDecisionRule implements Rule {
+  public static final int VERSION = 1;
+  public static final String NO_DECISION_REF = "NO_DECISION_REF";
+  public static final String UNKNOWN_DECISION = "UNKNOWN_DECISION";
+  public static final String DECISION_AFTER_PAYMENT = "DECISION_AFTER_PAYMENT";
+  public static final String AMOUNT_EXCEEDS_DECISION = "AMOUNT_EXCEEDS_DECISION";
+
+  @Override
+  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
+    DataStream<PaymentEvent> large = events.payments()
+        .filter(new LargePayments(config))
+        .uid("rule-payment-large-without-decision-screen")
+        .name("PAYMENT_LARGE_WITHOUT_DECISION screen");
+    DataStream<DecisionEvent> decided = events.decisions()
+        .filter(d -> d.getAction() == DecisionAction.DECIDED)
+        .name("PAYMENT_LARGE_WITHOUT_DECISION decisions");
+    return large.connect(decided)
+        .keyBy(LargeWithoutDecisionRule::key, LargeWithoutDecisionRule::key, Types.STRING)
+        .process(new Join(config), TypeInformation.of(Alert.class))
+        .uid("rule-payment-large-without-decision")
+        .name("PAYMENT_LARGE_WITHOUT_DECISION");
+  }
+
+  static String key(PaymentEvent p) {
+    String ref = ref(p);
+    return ref == null ? p.getUnitId() : p.getUnitId() + '|' + ref;
+  }
+
+  static String key(DecisionEvent d) {
+    return d.getUnitId() + '|' + d.getDecisionRef();
+  }
+
+  private static String ref(PaymentEvent p) {
+    return p.getDecisionRef() == null || p.getDecisionRef().isBlank() ? null : p.getDecisionRef();
+  }
+
+  /** PAID at or above the unit's large-funds threshold. */
+  static final class LargePayments extends RichFilterFunction<PaymentEvent> {
+    private static final long serialVersionUID = 1L;
+    private final ProbityConfig config;
+    private transient ReferenceGaps gaps;
+
+    LargePayments(ProbityConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+      gaps = new ReferenceGaps(getRuntimeContext().getMetricGroup(), RuleId.PAYMENT_LARGE_WITHOUT_DECISION,
+          "judges its payments against the default large-funds threshold", ReferenceGaps.Gap.UNKNOWN_UNIT);
+    }
+
+    @Override
+    public boolean filter(PaymentEvent e) {
+      if (e.getAction() != PaymentAction.PAID) {
+        return false;
+      }
+      if (config.reference().unit(e.getUnitId()) == null) {
+        gaps.report(ReferenceGaps.Gap.UNKNOWN_UNIT, e.getUnitId(), "unit of voucher " + e.getVoucherId());
+      }
+      return e.getAmountFen() >= config.largeFundsThresholdFen(e.getUnitId());
+    }
+  }
+
+  static final class Join extends KeyedCoProcessFunction<String, PaymentEvent, DecisionEvent, Alert> {
+    private static final long serialVersionUID = 1L;
+    private static final Comparator<DecisionEvent> DECISION_ORDER =
+        Comparator.comparing(DecisionEvent::getEventTime).thenComparing(DecisionEvent::getEventId);
+    private final ProbityConfig config;
+    private final long retentionMillis;
+    private transient ListState<DecisionEvent> decisions;
+    private transient MapState<Long, List<PaymentEvent>> waiting;
+    private transient ListState<PaymentEvent> unknown;
+    private transient Counter lateEvents;
+    private transient DateTimeFormatter minutes;
+
+    Join(ProbityConfig config) {
+      this.config = config;
+      this.retentionMillis = config.payment().decisionRetentionDays() * 86_400_000L;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+      decisions = getRuntimeContext().getListState(new ListStateDescriptor<>("decisions", DecisionEvent.class));
+      waiting = getRuntimeContext().getMapState(new MapStateDescriptor<>("waiting-payments", Types.LONG,
+          new ListTypeInfo<>(TypeInformation.of(PaymentEvent.class))));
+      unknown = getRuntimeContext().getListState(new ListStateDescriptor<>("unknown-decision", PaymentEvent.class));
+      lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
+      minutes = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(config.zone());
+    }
+
+    @Override
+    public void processElement1(PaymentEvent payment, Context ctx, Collector<Alert> out) throws Exception {
+      long p = ctx.timestamp();
+      if (p <= ctx.timerService().currentWatermark()) {
+        lateEvents.inc();
+        judge(payment, ctx.timerService().currentWatermark(), ctx, out);
+        return;
+      }
+      List<PaymentEvent> atP = waiting.get(p);
+      if (atP == null) {
+        atP = new ArrayList<>(1);
+        ctx.timerService().registerEventTimeTimer(p);
+      }
+      atP.add(payment);
+      waiting.put(p, atP);
+    }
+
+    @Override
+    public void processElement2(DecisionEvent decision, Context ctx, Collector<Alert> out) throws Exception {
+      long d = ctx.timestamp();
+      decisions.add(decision);
+      ctx.timerService().registerEventTimeTimer(d + retentionMillis);
+      if (d <= ctx.timerService().currentWatermark()) {
+        lateEvents.inc();
+        resolve(decision, out);
+      } else {
+        ctx.timerService().registerEventTimeTimer(d);
+      }
+    }
+
+    @Override
+    public void onTimer(long t, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+      List<DecisionEvent> known = sortedDecisions();
+      for (DecisionEvent decision : known) {
+        if (decision.getEventTime().toEpochMilli() == t) {
+          resolve(decision, out);
+        }
+      }
+      List<PaymentEvent> due = waiting.get(t);
+      if (due != null) {
+        waiting.remove(t);
+        due.sort(Comparator.comparing(PaymentEvent::getEventId));
+        for (PaymentEvent payment : due) {
+          judge(payment, t, ctx, out);
+        }
+      }
+      known.removeIf(d -> d.getEventTime().toEpochMilli() + retentionMillis <= t);
+      decisions.update(known);
+      List<PaymentEvent> watched = new ArrayList<>();
+      unknown.get().forEach(watched::add);
+      if (watched.removeIf(p -> p.getEventTime().toEpochMilli() + retentionMillis <= t)) {
+        unknown.update(watched);
+      }
+    }
+
+    /** Judges a payment against the decisions known made by its time ({@code reached}: the watermark). */
+    private void judge(PaymentEvent payment, long reached, Context ctx, Collector<Alert> out) throws Exception {
+      String ref = ref(payment);
+      if (ref == null) {
+        out.collect(alert(NO_DECISION_REF, Severity.RED, payment, payment.getEventTime())
+            .evidence(payment.getEventId())
+            .message(SignatureChainRule.voucher(payment) + "达到三重一大大额资金标准"
+                + Money.yuan(config.largeFundsThresholdFen(payment.getUnitId())) + "，未引用集体决策")
+            .build());
+        return;
+      }
+      List<DecisionEvent> inTime = sortedDecisions().stream()
+          .filter(d -> !d.getEventTime().isAfter(payment.getEventTime())).toList();
+      if (!inTime.isEmpty()) {
+        authorised(payment, inTime, out);
+        return;
+      }
+      out.collect(alert(UNKNOWN_DECISION, Severity.RED, payment, payment.getEventTime())
+          .evidence(payment.getEventId())
+          .message(SignatureChainRule.voucher(payment) + "引用的集体决策" + ref + "在本单位没有决策记录")
+          .build());
+      // Only a late payment can find a later decision the watermark has already passed.
+      DecisionEvent passed = sortedDecisions().stream()
+          .filter(d -> d.getEventTime().isAfter(payment.getEventTime()) && d.getEventTime().toEpochMilli() <= reached)
+          .findFirst()
+          .orElse(null);
+      if (passed != null) {
+        resolveOne(payment, passed, out);
+        return;
+      }
+      unknown.add(payment);
+      ctx.timerService().registerEventTimeTimer(payment.getEventTime().toEpochMilli() + retentionMillis);
+    }
+
+    /** AMOUNT_EXCEEDS_DECISION unless some decision made in time authorises the amount. */
+    private void authorised(PaymentEvent payment, List<DecisionEvent> inTime, Collector<Alert> out) {
+      DecisionEvent best = inTime.stream()
+          .max(Comparator.comparing((DecisionEvent d) -> d.getAmountFen() == null ? -1L : d.getAmountFen()))
+          .orElseThrow();
+      if (best.getAmountFen() != null && best.getAmountFen() >= payment.getAmountFen()) {
+        return;
+      }
+      out.collect(alert(AMOUNT_EXCEEDS_DECISION, Severity.YELLOW, payment, payment.getEventTime())
+          .evidence(best.getEventId())
+          .evidence(payment.getEventId())
+          .message(SignatureChainRule.voucher(payment) + (best.getAmountFen() == null
+              ? "引用的集体决策" + best.getDecisionRef() + "未载明批准金额"
+              : "超过集体决策" + best.getDecisionRef() + "批准的金额" + Money.yuan(best.getAmountFen())))
+          .build());
+    }
+
+    /** The decision {@code decision} (reached by the watermark) ends every UNKNOWN_DECISION it answers. */
+    private void resolve(DecisionEvent decision, Collector<Alert> out) throws Exception {
+      List<PaymentEvent> watched = new ArrayList<>();
+      unknown.get().forEach(watched::add);
+      if (watched.isEmpty()) {
+        return;
+      }
+      watched.sort(Comparator.comparing(PaymentEvent::getEventTime).thenComparing(PaymentEvent::getEventId));
+      for (PaymentEvent payment : watched) {
+        resolveOne(payment, decision, out);
+      }
+      unknown.clear();
+    }
+
+    private void resolveOne(PaymentEvent payment, DecisionEvent decision, Collector<Alert> out) {
+      boolean after = decision.getEventTime().isAfter(payment.getEventTime());
+      Instant at = after ? decision.getEventTime() : payment.getEventTime();
+      out.collect(alert(UNKNOWN_DECISION, Severity.RED, payment, at)
+          .status(AlertStatus.RESOLVED)
+          .evidence(payment.getEventId())
+          .evidence(decision.getEventId())
+          .message(SignatureChainRule.voucher(payment) + "引用的集体决策" + decision.getDecisionRef() + "已有决策记录（"
+              + minutes.format(decision.getEventTime()) + "）")
+          .build());
+      if (after) {
+        out.collect(alert(DECISION_AFTER_PAYMENT, Severity.YELLOW, payment, decision.getEventTime())
+            .evidence(payment.getEventId())
+            .evidence(decision.getEventId())
+            .message(SignatureChainRule.voucher(payment) + "于" + minutes.format(payment.getEventTime())
+                + "支付，所引集体决策" + decision.getDecisionRef() + "于" + minutes.format(decision.getEventTime())
+                + "才作出（先支付后决策）")
+            .build());
+      } else {
+        authorised(payment, List.of(decision), out);
+      }
+    }
+
+    private List<DecisionEvent> sortedDecisions() throws Exception {
+      List<DecisionEvent> known = new ArrayList<>();
+      decisions.get().forEach(known::add);
+      known.sort(DECISION_ORDER);
+      return known;
+    }
+
+    private static Alerts.Builder alert(String reason, Severity severity, PaymentEvent payment, Instant at) {
+      return Alerts.of(RuleId.PAYMENT_LARGE_WITHOUT_DECISION, VERSION, reason)
+          .severity(severity)
+          .unit(payment.getUnitId())
+          .subject(SubjectType.VOUCHER, payment.getVoucherId())
+          .amountFen(payment.getAmountFen())
+          .eventTime(at);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+package org.probity.jobs.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.Collector;
+import org.probity.jobs.config.PaymentParameters;
+import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.payment.SignatureChainRule;
+import org.probity.schema.Alert;
+import org.probity.schema.PaymentEvent;
+
+/**
+ * PAYMENT_SIGNATURE_CHAIN written by hand as a keyed function, to measure against the CEP rule
+ * ({@link SignatureChainRule}) on the same input. Same semantics: per voucher, in event-time order
+ * (ties by eventId), the SIGNED events since the last REJECTED or PAID and within {@code
+ * signatureWindowDays} are judged at PAID by the same {@link SignatureChainRule#judge}. It keeps only
+ * the SIGNED events (CEP must buffer every event its pattern can take) and one pruning timer.
+ */
+public final class KeyedSignatureChain extends EventTimeOrderedFunction<String, PaymentEvent, Alert> {
+  private static final long serialVersionUID = 1L;
+  private final long windowMillis;
+  private transient ListState<PaymentEvent> signatures;
+  private transient ValueState<Long> pruneAt;
+
+  public KeyedSignatureChain(PaymentParameters parameters) {
+    super(PaymentEvent.class);
+    this.windowMillis = parameters.signatureWindowDays() * 86_400_000L;
+  }
+
+  @Override
+  protected void openState() {
+    signatures = getRuntimeContext().getListState(new ListStateDescriptor<>("signatures", PaymentEvent.class));
+    pruneAt = getRuntimeContext().getState(new ValueStateDescriptor<>("prune-at", Types.LONG));
+  }
+
+  @Override
+  protected void processInOrder(PaymentEvent e, Context ctx, Collector<Alert> out) throws Exception {
+    switch (e.getAction()) {
+      case SIGNED -> {
+        signatures.add(e);
+        if (pruneAt.value() == null) {
+          schedulePrune(ctx.timestamp() + windowMillis, ctx);
+        }
+      }
+      case PAID -> {
+        List<PaymentEvent> live = new ArrayList<>();
+        for (PaymentEvent s : signatures.get()) {
+          if (ctx.timestamp() - s.getEventTime().toEpochMilli() < windowMillis) {
+            live.add(s);
+          }
+        }
+        SignatureChainRule.judge(live, e).forEach(out::collect);
+        clear(ctx);
+      }
+      case REJECTED -> clear(ctx);
+      case SUBMITTED -> { }
+    }
+  }
+
+  @Override
+  protected void onTime(long time, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+    Long at = pruneAt.value();
+    if (at == null || at != time) {
+      return;
+    }
+    pruneAt.clear();
+    List<PaymentEvent> kept = new ArrayList<>();
+    long earliest = Long.MAX_VALUE;
+    for (PaymentEvent s : signatures.get()) {
+      long t = s.getEventTime().toEpochMilli();
+      if (time - t < windowMillis) {
+        kept.add(s);
+        earliest = Math.min(earliest, t);
+      }
+    }
+    signatures.update(kept);
+    if (!kept.isEmpty()) {
+      schedulePrune(earliest + windowMillis, ctx);
+    }
+  }
+
+  private void schedulePrune(long time, Context ctx) throws Exception {
+    pruneAt.update(time);
+    ctx.timerService().registerEventTimeTimer(time);
+  }
+
+  private void clear(Context ctx) throws Exception {
+    Long at = pruneAt.value();
+    if (at != null) {
+      ctx.timerService().deleteEventTimeTimer(at);
+    }
+    pruneAt.clear();
+    signatures.clear();
+  }
+}

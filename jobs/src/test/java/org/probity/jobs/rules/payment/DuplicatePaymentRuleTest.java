@@ -1,0 +1,101 @@
+package org.probity.jobs.rules.payment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.probity.jobs.rules.payment.Vouchers.DAY;
+import static org.probity.jobs.rules.payment.Vouchers.T0;
+import static org.probity.jobs.rules.payment.Vouchers.feed;
+
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.config.RulesFile;
+import org.probity.jobs.testing.RuleHarness;
+import org.probity.schema.Alert;
+import org.probity.schema.PaymentAction;
+import org.probity.schema.PaymentEvent;
+import org.probity.schema.Severity;
+import org.probity.schema.SubjectType;
+
+class DuplicatePaymentRuleTest {
+  private static final long AMOUNT = 123_456L;
+  private final ProbityConfig config = RulesFile.parse("units: [{id: U01}]", "test.yaml");
+  private final long window = config.payment().duplicateWindowDays() * DAY;
+  private final Vouchers v = new Vouchers();
+  private KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> harness;
+
+  @BeforeEach
+  void open() throws Exception {
+    harness = RuleHarness.open(new DuplicatePaymentRule.Detect(config), DuplicatePaymentRule::key);
+  }
+
+  private PaymentEvent paid(String voucher, String payee, long amount, String invoice, long time) {
+    PaymentEvent e = v.event(voucher, PaymentAction.PAID, time, amount);
+    e.setPayeeId(payee);
+    e.setInvoiceNo(invoice);
+    return e;
+  }
+
+  private void pay(PaymentEvent... events) throws Exception {
+    for (PaymentEvent e : events) {
+      if (DuplicatePaymentRule.judged(e)) {
+        feed(harness, e);
+      }
+    }
+  }
+
+  @Test
+  void theSamePayeeAmountAndInvoicePaidAgainIsTheLaterVouchersAlert() throws Exception {
+    PaymentEvent first = paid("V1", "CO-1", AMOUNT, "INV-9", T0);
+    PaymentEvent second = paid("V2", "CO-1", AMOUNT, "INV-9", T0 + 10 * DAY);
+    pay(second, first);
+    harness.processWatermark(T0 + 10 * DAY);
+    assertThat(harness.extractOutputValues()).singleElement().satisfies(a -> {
+      assertThat(a.getRuleId()).isEqualTo("PAYMENT_DUPLICATE");
+      assertThat(a.getReason()).isEqualTo(DuplicatePaymentRule.SAME_INVOICE);
+      assertThat(a.getSeverity()).isEqualTo(Severity.RED);
+      assertThat(a.getSubjectType()).isEqualTo(SubjectType.VOUCHER);
+      assertThat(a.getSubjectId()).isEqualTo("V2");
+      assertThat(a.getAmountFen()).isEqualTo(AMOUNT);
+      assertThat(a.getEventTime()).isEqualTo(second.getEventTime());
+      assertThat(a.getEvidence()).containsExactly(first.getEventId(), second.getEventId());
+      assertThat(a.getMessage()).contains("INV-9").contains("与付款凭证V1重复支付");
+    });
+  }
+
+  @Test
+  void anotherPayeeAnotherAmountOrNoInvoiceIsNotTheSameInvoice() throws Exception {
+    pay(paid("V1", "CO-1", AMOUNT, "INV-9", T0), paid("V2", "CO-2", AMOUNT, "INV-9", T0 + DAY),
+        paid("V3", "CO-1", AMOUNT + 1, "INV-9", T0 + DAY), paid("V4", "CO-1", AMOUNT, null, T0 + DAY),
+        paid("V5", "CO-1", AMOUNT, null, T0 + DAY));
+    harness.processWatermark(T0 + 2 * DAY);
+    assertThat(harness.extractOutputValues()).isEmpty();
+  }
+
+  @Test
+  void exactlyTheWindowApartIsStillWithinItOneMoreMillisecondIsNot() throws Exception {
+    pay(paid("V1", "CO-1", AMOUNT, "INV-9", T0), paid("V2", "CO-1", AMOUNT, "INV-9", T0 + window),
+        paid("V3", "CO-2", AMOUNT, "INV-8", T0), paid("V4", "CO-2", AMOUNT, "INV-8", T0 + window + 1));
+    harness.processWatermark(T0 + window + 1);
+    assertThat(harness.extractOutputValues()).extracting(Alert::getSubjectId).containsExactly("V2");
+  }
+
+  @Test
+  void everyLaterVoucherIsAnAlertAndAVoucherPaidTwiceIsOneAlert() throws Exception {
+    pay(paid("V1", "CO-1", AMOUNT, "INV-9", T0), paid("V2", "CO-1", AMOUNT, "INV-9", T0 + DAY),
+        paid("V1", "CO-1", AMOUNT, "INV-9", T0 + 2 * DAY), paid("V1", "CO-1", AMOUNT, "INV-9", T0 + 3 * DAY));
+    harness.processWatermark(T0 + 3 * DAY);
+    assertThat(harness.extractOutputValues()).extracting(Alert::getSubjectId).containsExactly("V2", "V1");
+    assertThat(harness.extractOutputValues().get(1).getEvidence()).hasSize(3);
+  }
+
+  @Test
+  void aKeysStateEndsAWindowAfterItsLastPayment() throws Exception {
+    pay(paid("V1", "CO-1", AMOUNT, "INV-9", T0), paid("V2", "CO-1", AMOUNT, "INV-9", T0 + DAY));
+    harness.processWatermark(T0 + DAY + window - 1);
+    assertThat(harness.numKeyedStateEntries()).isPositive();
+    harness.processWatermark(T0 + DAY + window);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+}

@@ -1,0 +1,339 @@
+package org.probity.jobs.rules.payment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.probity.jobs.rules.payment.Vouchers.DAY;
+import static org.probity.jobs.rules.payment.Vouchers.MINUTE;
+import static org.probity.jobs.rules.payment.Vouchers.T0;
+import static org.probity.jobs.rules.payment.Vouchers.feed;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.cep.nfa.compiler.NFACompiler;
+import org.apache.flink.cep.operator.CepOperator;
+import org.apache.flink.cep.pattern.Pattern;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.probity.jobs.config.PaymentParameters;
+import org.probity.schema.Alert;
+import org.probity.schema.AlertStatus;
+import org.probity.schema.PaymentAction;
+import org.probity.schema.PaymentEvent;
+import org.probity.schema.Severity;
+import org.probity.schema.SignerRole;
+import org.probity.schema.SubjectType;
+
+/**
+ * The CEP operator of PAYMENT_SIGNATURE_CHAIN in an operator harness, built the way flink-cep's
+ * PatternStreamBuilder builds it (pattern, its skip strategy, the eventId comparator, the judge).
+ */
+class SignatureChainRuleTest {
+  private static final long AMOUNT = 1_000_000L;
+  private final PaymentParameters parameters = PaymentParameters.DEFAULTS;
+  private final long window = parameters.signatureWindowDays() * DAY;
+  private final Vouchers v = new Vouchers();
+  private KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> harness;
+
+  @BeforeEach
+  void open() throws Exception {
+    harness = cep(parameters);
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> cep(PaymentParameters parameters)
+      throws Exception {
+    Pattern<PaymentEvent, ?> pattern = SignatureChainRule.pattern(parameters);
+    CepOperator<PaymentEvent, String, Alert> operator = new CepOperator<>(
+        TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()), false,
+        NFACompiler.compileFactory(pattern, false), SignatureChainRule.BY_EVENT_ID,
+        pattern.getAfterMatchSkipStrategy(), new SignatureChainRule.Judge(), null);
+    KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> h =
+        new KeyedOneInputStreamOperatorTestHarness<>(operator, PaymentEvent::getVoucherId, Types.STRING);
+    ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
+    h.open();
+    return h;
+  }
+
+  private PaymentEvent sign(String voucher, String signer, SignerRole role, long time) {
+    return v.signed(voucher, signer, role, time, AMOUNT);
+  }
+
+  private static String signerOf(SignerRole role) {
+    return switch (role) {
+      case DEPUTY -> "U01-D";
+      case DISCIPLINE -> "U01-J";
+      case PRINCIPAL -> "U01-P";
+    };
+  }
+
+  private PaymentEvent paid(String voucher, long time) {
+    return v.event(voucher, PaymentAction.PAID, time, AMOUNT);
+  }
+
+  private PaymentEvent submitted(String voucher, long time) {
+    return v.event(voucher, PaymentAction.SUBMITTED, time, AMOUNT);
+  }
+
+  private List<Alert> alertsAfter(long watermark) throws Exception {
+    harness.processWatermark(watermark);
+    return harness.extractOutputValues();
+  }
+
+  @Test
+  void theChainInOrderByThreePeopleIsCleanAndLeavesNoStateOnceJudged() throws Exception {
+    feed(harness, submitted("V1", T0), sign("V1", "U01-D", SignerRole.DEPUTY, T0 + MINUTE),
+        sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + 2 * MINUTE),
+        sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 3 * MINUTE));
+    harness.processWatermark(T0 + 3 * MINUTE);
+    assertThat(harness.numKeyedStateEntries()).as("partial matches wait for PAID").isPositive();
+
+    feed(harness, paid("V1", T0 + 4 * MINUTE));
+    assertThat(alertsAfter(T0 + 5 * MINUTE)).isEmpty();
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    // CEP keeps one no-op window timer per event instant until the window has passed.
+    assertThat(harness.numEventTimeTimers()).isPositive();
+    harness.processWatermark(T0 + 4 * MINUTE + window);
+    assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  static Stream<Arguments> everyOrderOfTheThreeSignatures() {
+    SignerRole d = SignerRole.DEPUTY;
+    SignerRole j = SignerRole.DISCIPLINE;
+    SignerRole p = SignerRole.PRINCIPAL;
+    return Stream.of(
+        Arguments.of(List.of(d, j, p), false),
+        Arguments.of(List.of(d, p, j), true),
+        Arguments.of(List.of(j, d, p), true),
+        Arguments.of(List.of(j, p, d), true),
+        Arguments.of(List.of(p, d, j), true),
+        Arguments.of(List.of(p, j, d), true));
+  }
+
+  @ParameterizedTest(name = "{0} out of order: {1}")
+  @MethodSource("everyOrderOfTheThreeSignatures")
+  void onlyDeputyThenDisciplineThenPrincipalIsInOrder(List<SignerRole> order, boolean outOfOrder) throws Exception {
+    List<PaymentEvent> signatures = new ArrayList<>();
+    long t = T0;
+    for (SignerRole role : order) {
+      signatures.add(sign("V1", signerOf(role), role, t += MINUTE));
+    }
+    signatures.forEach(this::feedOne);
+    PaymentEvent paid = paid("V1", t + MINUTE);
+    feed(harness, paid);
+    List<Alert> alerts = alertsAfter(t + MINUTE);
+    if (!outOfOrder) {
+      assertThat(alerts).isEmpty();
+      return;
+    }
+    assertThat(alerts).singleElement().satisfies(a -> {
+      assertThat(a.getRuleId()).isEqualTo("PAYMENT_SIGNATURE_CHAIN");
+      assertThat(a.getReason()).isEqualTo(SignatureChainRule.OUT_OF_ORDER);
+      assertThat(a.getSeverity()).isEqualTo(Severity.YELLOW);
+      assertThat(a.getStatus()).isEqualTo(AlertStatus.RAISED);
+      assertThat(a.getSubjectType()).isEqualTo(SubjectType.VOUCHER);
+      assertThat(a.getSubjectId()).isEqualTo("V1");
+      assertThat(a.getUnitId()).isEqualTo("U01");
+      assertThat(a.getAmountFen()).isEqualTo(AMOUNT);
+      assertThat(a.getEventTime()).isEqualTo(paid.getEventTime());
+      assertThat(a.getEvidence()).containsExactlyElementsOf(
+          Stream.concat(signatures.stream(), Stream.of(paid)).map(PaymentEvent::getEventId).toList());
+      assertThat(a.getPersonIds()).containsExactlyElementsOf(signatures.stream().map(PaymentEvent::getSignerId).toList());
+      assertThat(a.getMessage()).contains("应为分管领导→纪委书记（纪检组长）→一把手");
+    });
+  }
+
+  private void feedOne(PaymentEvent e) {
+    try {
+      feed(harness, e);
+    } catch (Exception ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("missingOneRole")
+  void eachMissingRoleIsMissingSignature(SignerRole absent, String named) throws Exception {
+    long t = T0;
+    List<PaymentEvent> present = new ArrayList<>();
+    for (SignerRole role : SignatureChainRule.CHAIN) {
+      if (role != absent) {
+        present.add(sign("V1", signerOf(role), role, t += MINUTE));
+      }
+    }
+    present.forEach(this::feedOne);
+    PaymentEvent paid = paid("V1", t + MINUTE);
+    feed(harness, paid);
+    assertThat(alertsAfter(t + MINUTE)).singleElement().satisfies(a -> {
+      assertThat(a.getReason()).isEqualTo(SignatureChainRule.MISSING_SIGNATURE);
+      assertThat(a.getSeverity()).isEqualTo(Severity.RED);
+      assertThat(a.getMessage()).contains("缺少" + named + "审签");
+      assertThat(a.getEvidence()).containsExactly(present.get(0).getEventId(), present.get(1).getEventId(),
+          paid.getEventId());
+    });
+  }
+
+  static Stream<Arguments> missingOneRole() {
+    return Stream.of(Arguments.of(SignerRole.DEPUTY, "分管领导"),
+        Arguments.of(SignerRole.DISCIPLINE, "纪委书记（纪检组长）"), Arguments.of(SignerRole.PRINCIPAL, "一把手"));
+  }
+
+  @Test
+  void aPaymentWithNoSignatureAtAllMissesAllThree() throws Exception {
+    PaymentEvent paid = paid("V1", T0);
+    feed(harness, submitted("V1", T0 - MINUTE), paid);
+    assertThat(alertsAfter(T0)).singleElement().satisfies(a -> {
+      assertThat(a.getReason()).isEqualTo(SignatureChainRule.MISSING_SIGNATURE);
+      assertThat(a.getEvidence()).containsExactly(paid.getEventId());
+      assertThat(a.getPersonIds()).isEmpty();
+      assertThat(a.getMessage()).contains("缺少分管领导、纪委书记（纪检组长）、一把手审签");
+    });
+  }
+
+  @Test
+  void aSignatureAfterPaidDoesNotCureIt() throws Exception {
+    feed(harness, sign("V1", "U01-D", SignerRole.DEPUTY, T0), sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + MINUTE),
+        paid("V1", T0 + 2 * MINUTE), sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 3 * MINUTE));
+    assertThat(alertsAfter(T0 + DAY)).extracting(Alert::getReason).containsExactly(SignatureChainRule.MISSING_SIGNATURE);
+  }
+
+  @Test
+  void eventsArrivingInReverseAreJudgedInEventTime() throws Exception {
+    List<PaymentEvent> inOrder = List.of(sign("V1", "U01-D", SignerRole.DEPUTY, T0),
+        sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + MINUTE), sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 2 * MINUTE),
+        paid("V1", T0 + 3 * MINUTE));
+    for (int i = inOrder.size() - 1; i >= 0; i--) {
+      feed(harness, inOrder.get(i));
+    }
+    assertThat(alertsAfter(T0 + 3 * MINUTE)).isEmpty();
+  }
+
+  @Test
+  void onePersonInTwoRolesIsSameSignerOnly() throws Exception {
+    PaymentEvent asDeputy = sign("V1", "U01-D", SignerRole.DEPUTY, T0);
+    PaymentEvent asDiscipline = sign("V1", "U01-D", SignerRole.DISCIPLINE, T0 + MINUTE);
+    PaymentEvent paid = paid("V1", T0 + 3 * MINUTE);
+    feed(harness, asDeputy, asDiscipline, sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 2 * MINUTE), paid);
+    assertThat(alertsAfter(T0 + DAY)).singleElement().satisfies(a -> {
+      assertThat(a.getReason()).isEqualTo(SignatureChainRule.SAME_SIGNER);
+      assertThat(a.getSeverity()).isEqualTo(Severity.RED);
+      assertThat(a.getPersonIds()).containsExactly("U01-D");
+      assertThat(a.getEvidence()).containsExactly(asDeputy.getEventId(), asDiscipline.getEventId(), paid.getEventId());
+      assertThat(a.getMessage()).contains("U01-D（分管领导、纪委书记（纪检组长））");
+    });
+  }
+
+  @Test
+  void reasonsAreIndependentAndEachRaisedOnce() throws Exception {
+    // Every role is present, but the principal signed as deputy too, and before the discipline secretary.
+    feed(harness, sign("V1", "U01-P", SignerRole.DEPUTY, T0), sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + MINUTE),
+        sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + 2 * MINUTE), paid("V1", T0 + 3 * MINUTE));
+    assertThat(alertsAfter(T0 + DAY)).extracting(Alert::getReason)
+        .containsExactly(SignatureChainRule.OUT_OF_ORDER, SignatureChainRule.SAME_SIGNER);
+  }
+
+  @Test
+  void aRoleRepeatedRightAfterItselfIsInOrder() throws Exception {
+    feed(harness, sign("V1", "U01-D", SignerRole.DEPUTY, T0), sign("V1", "U01-D", SignerRole.DEPUTY, T0 + MINUTE),
+        sign("V1", "U01-D2", SignerRole.DEPUTY, T0 + 2 * MINUTE), sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + 3 * MINUTE),
+        sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 4 * MINUTE), sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 5 * MINUTE),
+        paid("V1", T0 + 6 * MINUTE));
+    assertThat(alertsAfter(T0 + DAY)).isEmpty();
+  }
+
+  @Test
+  void aRoleSigningAgainAfterALaterRoleIsOutOfOrder() throws Exception {
+    feed(harness, sign("V1", "U01-D", SignerRole.DEPUTY, T0), sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + MINUTE),
+        sign("V1", "U01-D", SignerRole.DEPUTY, T0 + 2 * MINUTE), sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 3 * MINUTE),
+        paid("V1", T0 + 4 * MINUTE));
+    assertThat(alertsAfter(T0 + DAY)).extracting(Alert::getReason).containsExactly(SignatureChainRule.OUT_OF_ORDER);
+  }
+
+  @Test
+  void aReturnedVoucherIsJudgedOnTheSigningAfterItsReturn() throws Exception {
+    feed(harness, sign("V1", "U01-D", SignerRole.DEPUTY, T0), sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + MINUTE),
+        v.event("V1", PaymentAction.REJECTED, T0 + 2 * MINUTE, AMOUNT), submitted("V1", T0 + DAY),
+        sign("V1", "U01-D", SignerRole.DEPUTY, T0 + DAY + MINUTE),
+        sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + DAY + 2 * MINUTE),
+        sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + DAY + 3 * MINUTE), paid("V1", T0 + DAY + 4 * MINUTE));
+    assertThat(alertsAfter(T0 + 2 * DAY)).isEmpty();
+  }
+
+  @Test
+  void paidAfterItsReturnWithoutSigningAgainMissesEverySignature() throws Exception {
+    PaymentEvent paid = paid("V1", T0 + 4 * MINUTE);
+    feed(harness, sign("V1", "U01-D", SignerRole.DEPUTY, T0), sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + MINUTE),
+        sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 2 * MINUTE),
+        v.event("V1", PaymentAction.REJECTED, T0 + 3 * MINUTE, AMOUNT), paid);
+    assertThat(alertsAfter(T0 + DAY)).singleElement().satisfies(a -> {
+      assertThat(a.getReason()).isEqualTo(SignatureChainRule.MISSING_SIGNATURE);
+      assertThat(a.getEvidence()).containsExactly(paid.getEventId());
+    });
+  }
+
+  @Test
+  void partialMatchesOfAVoucherNeverPaidArePrunedAtTheWindow() throws Exception {
+    feed(harness, submitted("V1", T0), sign("V1", "U01-D", SignerRole.DEPUTY, T0 + MINUTE),
+        sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + 2 * MINUTE));
+    harness.processWatermark(T0 + 2 * MINUTE);
+    assertThat(harness.numKeyedStateEntries()).isPositive();
+    assertThat(harness.numEventTimeTimers()).isPositive();
+
+    harness.processWatermark(T0 + 2 * MINUTE + window - 1);
+    assertThat(harness.numKeyedStateEntries()).as("the last signature's match is still inside the window").isPositive();
+    harness.processWatermark(T0 + 2 * MINUTE + window);
+    assertThat(harness.numKeyedStateEntries()).isZero();
+    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(harness.extractOutputValues()).isEmpty();
+  }
+
+  @Test
+  void aSignatureOlderThanTheWindowAtPaidNoLongerCounts() throws Exception {
+    feed(harness, sign("V1", "U01-D", SignerRole.DEPUTY, T0), sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + MINUTE),
+        sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + window - MINUTE), paid("V1", T0 + window));
+    assertThat(alertsAfter(T0 + window)).singleElement().satisfies(a -> {
+      assertThat(a.getReason()).isEqualTo(SignatureChainRule.MISSING_SIGNATURE);
+      assertThat(a.getMessage()).contains("缺少分管领导审签");
+    });
+  }
+
+  @Test
+  void aPaidRestampedPastTheWatermarkIsStillJudgedWithItsOwnEventTime() throws Exception {
+    feed(harness, sign("V1", "U01-D", SignerRole.DEPUTY, T0), sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + MINUTE));
+    harness.processWatermark(T0 + DAY);
+    PaymentEvent latePaid = paid("V1", T0 + 2 * MINUTE);
+    // What RestampLateEvents hands over for a PAID that arrives a day late.
+    harness.processElement(latePaid, T0 + DAY + 1);
+    assertThat(alertsAfter(T0 + DAY + 1)).singleElement().satisfies(a -> {
+      assertThat(a.getReason()).isEqualTo(SignatureChainRule.MISSING_SIGNATURE);
+      assertThat(a.getEventTime()).isEqualTo(latePaid.getEventTime());
+    });
+  }
+
+  @Test
+  void aSecondPaidIsJudgedOnTheSigningSinceTheFirst() throws Exception {
+    feed(harness, sign("V1", "U01-D", SignerRole.DEPUTY, T0), sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + MINUTE),
+        sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 2 * MINUTE), paid("V1", T0 + 3 * MINUTE));
+    PaymentEvent again = paid("V1", T0 + DAY);
+    feed(harness, again);
+    assertThat(alertsAfter(T0 + DAY)).singleElement().satisfies(a -> {
+      assertThat(a.getReason()).isEqualTo(SignatureChainRule.MISSING_SIGNATURE);
+      assertThat(a.getEvidence()).containsExactly(again.getEventId());
+    });
+  }
+
+  @Test
+  void vouchersAreJudgedSeparately() throws Exception {
+    feed(harness, sign("V1", "U01-D", SignerRole.DEPUTY, T0), sign("V2", "U01-P", SignerRole.PRINCIPAL, T0),
+        sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + MINUTE), sign("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 2 * MINUTE),
+        paid("V1", T0 + 3 * MINUTE), paid("V2", T0 + 3 * MINUTE));
+    assertThat(alertsAfter(T0 + DAY)).extracting(Alert::getSubjectId, Alert::getReason)
+        .containsExactly(tuple("V2", SignatureChainRule.MISSING_SIGNATURE));
+  }
+}
