@@ -1,6 +1,5 @@
 package org.probity.jobs.generate;
 
-import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.RuleId;
+import org.probity.jobs.calendar.WorkingDayCalendar;
 import org.probity.jobs.config.ReferenceData;
 import org.probity.jobs.rules.conflict.ConflictOfInterest;
 import org.probity.schema.ApprovalAction;
@@ -30,10 +30,16 @@ import org.probity.schema.SubjectType;
  * applicant on RECEIVED only, so the rule has to find it there.
  */
 final class ApprovalConflictTraffic implements TrafficPlanter {
+  private WorkingDayCalendar calendar;
+
 
   @Override
   public void plantDay(LocalDate day, ReferenceData.Unit unit, GenContext ctx) {
-    if (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY) {
+    if (calendar == null) {
+      calendar = WorkingDayCalendar.of(ctx.config());
+    }
+    // Windows receive cases on working days only (the official calendar, 调休 included).
+    if (!calendar.isWorkingDay(day)) {
       return;
     }
     Map<String, String> actors = relatedActors(unit.id(), ctx);
