@@ -1,0 +1,440 @@
+package org.probity.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.probity.connectors.ingest.IngestDecoder;
+import org.probity.connectors.json.AvroJson;
+import org.probity.connectors.kafka.KafkaSettings;
+import org.probity.jobs.alert.RuleId;
+import org.probity.jobs.cli.JobEnvironment;
+import org.probity.jobs.rules.Rule;
+import org.probity.jobs.rules.RuleSet;
+
+/**
+ * The benchmark behind docs/benchmarks.md, run by {@code bench/run}: every figure of the issue in
+ * one run, printed as Markdown tables and written between the result markers of the document.
+ * Figures are medians of several timed samples with their range; each sample's CPU is this
+ * process's, so "per core" holds even when the machine is shared (wall-clock rates do not).
+ */
+public final class Benchmark {
+  static final String HELP = """
+      bench/run [--quick] [--only SECTIONS] [--out FILE | --no-write]
+        Runs the benchmark and prints the tables; writes them into docs/benchmarks.md.
+        --quick        small sizes (about 2 minutes): for developing the harness, not for quoting
+        --only LIST    some of: decode,inprocess,sql,scale,kafka (default: all)
+        --inprocess L  which in-process runs of figure 2, e.g. rocksdb:1 (default
+                       hashmap:1,hashmap:2,rocksdb:1,rocksdb:2): to profile one of them
+        --out FILE     the document to write the results into (default docs/benchmarks.md)
+        --no-write     print only
+      """;
+  static final String BEGIN = "<!-- bench results: begin (written by bench/run; edits here are overwritten) -->";
+  static final String END = "<!-- bench results: end -->";
+  private static final List<String> SECTIONS = List.of("decode", "inprocess", "sql", "scale", "kafka");
+
+  private static final List<String> IN_PROCESS = List.of("hashmap:1", "hashmap:2", "rocksdb:1", "rocksdb:2");
+
+  private final Sizes sizes;
+  private final List<String> inProcess;
+  private final PrintStream log;
+  private final StringBuilder md = new StringBuilder();
+
+  private Benchmark(Sizes sizes, List<String> inProcess, PrintStream log) {
+    this.sizes = sizes;
+    this.inProcess = inProcess;
+    this.log = log;
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Locale.setDefault(Locale.ROOT);
+    Sizes sizes = Sizes.FULL;
+    Set<String> only = new LinkedHashSet<>(SECTIONS);
+    Path out = Path.of("docs/benchmarks.md");
+    boolean write = true;
+    List<String> inProcess = IN_PROCESS;
+    for (int i = 0; i < argv.length; i++) {
+      switch (argv[i]) {
+        case "--quick" -> sizes = Sizes.QUICK;
+        case "--only" -> {
+          only = new LinkedHashSet<>(Arrays.asList(argv[++i].split(",")));
+          if (!SECTIONS.containsAll(only)) {
+            throw new IllegalArgumentException("--only: sections are " + SECTIONS + ", got " + only);
+          }
+        }
+        case "--inprocess" -> {
+          inProcess = Arrays.asList(argv[++i].split(","));
+          if (!IN_PROCESS.containsAll(inProcess)) {
+            throw new IllegalArgumentException("--inprocess: runs are " + IN_PROCESS + ", got " + inProcess);
+          }
+        }
+        case "--out" -> out = Path.of(argv[++i]);
+        case "--no-write" -> write = false;
+        case "--help", "-h" -> {
+          System.out.print(HELP);
+          return;
+        }
+        default -> throw new IllegalArgumentException("unknown option " + argv[i] + "\n" + HELP);
+      }
+    }
+    Benchmark bench = new Benchmark(sizes, inProcess, System.err);
+    bench.run(only);
+    System.out.println(bench.md);
+    if (write) {
+      writeInto(out, bench.md.toString());
+      System.err.println("bench: results written into " + out);
+    }
+  }
+
+  /** Replaces what lies between the result markers of {@code doc} (appends them if missing). */
+  static void writeInto(Path doc, String results) throws IOException {
+    String text = Files.exists(doc) ? Files.readString(doc, StandardCharsets.UTF_8) : "";
+    int begin = text.indexOf(BEGIN);
+    int end = text.indexOf(END);
+    String block = BEGIN + "\n\n" + results.strip() + "\n\n" + END;
+    String updated = begin >= 0 && end > begin
+        ? text.substring(0, begin) + block + text.substring(end + END.length())
+        : text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "\n" + block + "\n";
+    Files.writeString(doc, updated, StandardCharsets.UTF_8);
+  }
+
+  private void run(Set<String> only) throws Exception {
+    Machine machine = Machine.describe();
+    long started = System.nanoTime();
+    md.append("## Results (").append(sizes.name()).append(" run").append(sizes == Sizes.QUICK
+        ? " — development sizes, not for quoting" : "").append(")\n\n");
+    md.append("| machine | |\n|---|---|\n")
+        .append("| cores (`nproc`) | ").append(machine.cores()).append(" |\n")
+        .append("| CPU | ").append(machine.cpu()).append(" |\n")
+        .append("| memory | ").append(machine.memory()).append(" |\n")
+        .append("| JDK | ").append(machine.jdk()).append(" |\n")
+        .append("| date | ").append(machine.date()).append(" |\n")
+        .append("| load average at start (1/5/15 min) | ").append(machine.loadAverage()).append(" |\n");
+
+    Workload w = null;
+    if (only.contains("decode") || only.contains("inprocess") || only.contains("sql") || only.contains("kafka")) {
+      log.println("bench: generating the mix: " + sizes);
+      long t = System.nanoTime();
+      w = Workload.generate(sizes);
+      log.printf("bench: %,d events (%,.1f MB encoded) in %.0f s%n", w.events().size(),
+          w.events().totalBytes() / 1e6, (System.nanoTime() - t) / 1e9);
+    }
+    ruleSetSection(w);
+    List<Row> throughput = new ArrayList<>();
+    if (w != null && only.contains("decode")) {
+      decodeSection(w, throughput);
+    }
+    try (BenchCluster cluster = new BenchCluster(2, 1024)) {
+      if (only.contains("inprocess")) {
+        inProcessSection(cluster, w, throughput);
+      }
+      if (only.contains("kafka")) {
+        kafkaSection(cluster, w, throughput);
+      }
+      writeThroughput(throughput);
+      if (only.contains("sql")) {
+        sqlSection(cluster, w);
+      }
+      if (only.contains("scale")) {
+        scaleSection(cluster);
+      }
+    }
+    md.append("\nLoad average at the end (1/5/15 min): ").append(Machine.currentLoadAverage())
+        .append(String.format("; the whole run took %.1f min.%n", (System.nanoTime() - started) / 60e9));
+  }
+
+  /**
+   * One line of the throughput table.
+   *
+   * @param cut when the budget cancelled the measurement: the rate it had reached (else null)
+   */
+  private record Row(String figure, String what, List<Sample> samples, Sample cut, String note) {}
+
+  private void ruleSetSection(Workload w) {
+    md.append("\n**Workload.** ").append(sizes).append(".");
+    if (w != null) {
+      EncodedEvents e = w.events();
+      EncodedEvents.Population from = e.populationAt(w.warmupEnd());
+      EncodedEvents.Population to = e.populationAt(e.size() - 1);
+      md.append(String.format(" The mix: %,d events (%,.1f MB as single-object Avro), of which the last %,d are "
+              + "timed; during them the standing population is %,d–%,d open cases, %,d–%,d vouchers in flight and "
+              + "%,d–%,d live split-purchase keys (unit × supplier).",
+          e.size(), e.totalBytes() / 1e6, w.timedEvents(), Math.min(from.openCases(), to.openCases()),
+          Math.max(from.openCases(), to.openCases()), Math.min(from.vouchersInFlight(), to.vouchersInFlight()),
+          Math.max(from.vouchersInFlight(), to.vouchersInFlight()), Math.min(from.splitKeys(), to.splitKeys()),
+          Math.max(from.splitKeys(), to.splitKeys())));
+    }
+    md.append(" Rules in this build (`RuleSet.all()`): ").append(RuleSet.all().size()).append(", raising ")
+        .append(coveredRuleIds()).append(".\n");
+  }
+
+  private static Set<RuleId> coveredRuleIds() {
+    Set<RuleId> ids = EnumSet.noneOf(RuleId.class);
+    for (Rule rule : RuleSet.all()) {
+      ids.addAll(SqlPeer.ruleIdsOf(rule, org.probity.jobs.config.RulesFile.defaults()));
+    }
+    return ids;
+  }
+
+  private void decodeSection(Workload w, List<Row> rows) {
+    log.println("bench: 1. decode limit");
+    IngestDecoder decoder = new IngestDecoder(new AvroJson(w.config().zone()));
+    List<Sample> samples = DecodeLimit.measure(w.events(), decoder, sizes.decodePasses(), sizes.decodePasses());
+    rows.add(new Row("1a", "limit: decode the mix (one thread, production `IngestDecoder`)", samples, null,
+        "each sample ≥ " + String.format("%,d", DecodeLimit.EVENTS_PER_PASS) + " decodes (the mix, repeated)"));
+  }
+
+  private void inProcessSection(BenchCluster cluster, Workload w, List<Row> rows) throws Exception {
+    for (String run : inProcess) {
+      JobEnvironment.StateBackend backend =
+          JobEnvironment.StateBackend.valueOf(run.split(":")[0].toUpperCase(Locale.ROOT));
+      int p = Integer.parseInt(run.split(":")[1]);
+      List<Sample> samples = new ArrayList<>();
+      Sample cut = null;
+      boolean cutInWarmup = false;
+      long alerts = 0;
+      for (int r = 1; r <= sizes.runs() && cut == null; r++) {
+        log.println("bench: 2. in-process, " + backend + ", parallelism " + p + ", run " + r);
+        InProcessRun.Result result = InProcessRun.run(cluster, w.events(), w.config(),
+            InProcessRun.probity(w.config(), RuleSet.all()), p, backend, new int[] {w.warmupEnd()},
+            new boolean[1], (job, m) -> { }, sizes.jobBudget());
+        samples.addAll(result.segments());
+        cut = result.cut();
+        alerts = result.alerts();
+        cutInWarmup = result.cutInWarmup();
+      }
+      rows.add(new Row("2", "Probity in-process, " + backend.name().toLowerCase(Locale.ROOT) + " state, parallelism "
+          + p, samples, cut, cut == null ? String.format("%,d alert records per run", alerts) : cutNote(cutInWarmup)));
+    }
+  }
+
+  private String cutNote(boolean inWarmup) {
+    return "**cancelled at the " + sizes.jobBudget().toMinutes() + "-min budget" + (inWarmup
+        ? " before the timed window: the rate shown is of the untimed start of the mix" : ": the rate shown is up to "
+        + "the cut") + "**";
+  }
+
+  private void kafkaSection(BenchCluster cluster, Workload w, List<Row> rows) throws Exception {
+    try (KafkaBench kafka = new KafkaBench()) {
+      log.println("bench: loading the mix into Kafka");
+      KafkaSettings loaded = kafka.topics("bench.", true);
+      kafka.load(w.events(), loaded);
+      log.println("bench: 1b. Kafka consume + decode");
+      IngestDecoder decoder = new IngestDecoder(new AvroJson(w.config().zone()));
+      rows.add(new Row("1b", "limit: Kafka consumer + decode (one consumer thread; broker in-process)",
+          kafka.consumeAndDecode(loaded, w.events().size(), decoder, 1, sizes.kafkaPasses()), null,
+          "broker's CPU included"));
+      List<String> latencyRows = new ArrayList<>();
+      for (boolean exactlyOnce : new boolean[] {true, false}) {
+        String mode = exactlyOnce ? "exactly-once" : "at-least-once";
+        log.println("bench: 3. end to end, " + mode + ", saturation");
+        EndToEndRun.Saturation saturation = EndToEndRun.saturation(cluster, kafka, loaded, w, exactlyOnce, 2,
+            sizes.segments(), sizes.jobBudget());
+        boolean measured = !saturation.segments().isEmpty() || saturation.cut() != null;
+        rows.add(new Row("3", "Probity end to end, Kafka → job → Kafka, " + mode + ", parallelism 2, heap state",
+            saturation.segments(), saturation.cut(), !measured ? "not measured: the timed backlog drained in less "
+                + "than " + EndToEndRun.MIN_SEGMENT.toSeconds() + " s a segment (too small a mix)"
+                : saturation.cut() != null ? cutNote(saturation.segments().isEmpty())
+                : "broker's CPU included; events counted by the job"));
+        if (!measured) {
+          continue;
+        }
+        double rate = saturation.segments().isEmpty() ? saturation.cut().eventsPerSecond() / 2
+            : Spread.of(saturation.segments(), Sample::eventsPerSecond).median() / 2;
+        log.printf("bench: 3. end to end, %s, latency at %,.0f events/s%n", mode, rate);
+        EndToEndRun.Latency latency = EndToEndRun.latency(cluster, kafka, w, exactlyOnce, 2, rate,
+            sizes.latencySeconds());
+        latencyRows.add(latencyRow(mode, latency));
+      }
+      md.append("\n### 3. Alert latency, event sent → alert readable (`read_committed`), at half the saturation "
+          + "rate\n\n| delivery | rate (events/s) | events | alerts timed | p50 (ms) | p99 (ms) | max (ms) |\n"
+          + "|---|---|---|---|---|---|---|\n");
+      latencyRows.forEach(md::append);
+      md.append("\nCheckpoint interval 10 s (the production default); watermark out-of-orderness 1 s (events are "
+          + "sent in order). With the production default of 2 min, add 2 min to every alert of a rule that "
+          + "orders its events in event time.\n");
+    }
+  }
+
+  private static String latencyRow(String mode, EndToEndRun.Latency l) {
+    double[] ms = l.millis().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    if (ms.length == 0) {
+      return String.format("| %s | %,.0f | %,d | 0 | — | — | — |%n", mode, l.rate(), l.events());
+    }
+    return String.format("| %s | %,.0f | %,d | %,d | %,.0f | %,.0f | %,.0f |%n", mode, l.rate(), l.events(),
+        ms.length, percentile(ms, 50), percentile(ms, 99), ms[ms.length - 1]);
+  }
+
+  static double percentile(double[] sorted, double p) {
+    int rank = (int) Math.ceil(p / 100 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
+  }
+
+  private void writeThroughput(List<Row> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    Spread limit = rows.stream().filter(r -> r.figure().equals("1a")).findFirst()
+        .map(r -> Spread.of(r.samples(), Sample::eventsPerCpuSecond)).orElse(null);
+    md.append("\n### 1–3. Throughput\n\nPer core = events per CPU-second of this process (all its threads: "
+        + "tasks, garbage collector, the in-process broker where there is one). Median (min–max, n samples).\n\n"
+        + "| # | measurement | events/s (wall clock) | per core (events/CPU-s) | cores busy | per core ÷ limit 1a "
+        + "| note |\n|---|---|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      List<Sample> shown = r.samples().isEmpty() && r.cut() != null ? List.of(r.cut()) : r.samples();
+      Spread perCore = Spread.of(shown, Sample::eventsPerCpuSecond);
+      md.append("| ").append(r.figure()).append(" | ").append(r.what()).append(" | ")
+          .append(Spread.of(shown, Sample::eventsPerSecond).format(0)).append(" | ")
+          .append(perCore.format(0)).append(" | ")
+          .append(Spread.of(shown, Sample::coresBusy).format(2)).append(" | ")
+          .append(limit == null || r.figure().equals("1a") || shown.isEmpty() ? "—"
+              : String.format("%.3f", perCore.median() / limit.median()))
+          .append(" | ").append(r.note()).append(" |\n");
+    }
+  }
+
+  private void sqlSection(BenchCluster cluster, Workload w) throws Exception {
+    Set<RuleId> comparable = EnumSet.noneOf(RuleId.class);
+    List<Rule> probityRules = new ArrayList<>();
+    for (Rule rule : RuleSet.all()) {
+      Set<RuleId> ids = SqlPeer.ruleIdsOf(rule, w.config());
+      if (!ids.isEmpty() && SqlPeer.EXPRESSED.containsAll(ids)) {
+        probityRules.add(rule);
+        comparable.addAll(ids);
+      }
+    }
+    md.append("\n### 5. Peer: the same rules in Flink SQL, same input, same run\n\n");
+    if (probityRules.isEmpty()) {
+      md.append("No rule of this build is among those the SQL peer expresses (").append(SqlPeer.EXPRESSED)
+          .append("): nothing to compare.\n");
+      return;
+    }
+    int[] marks = {w.warmupEnd()};
+    List<Sample> probity = new ArrayList<>();
+    List<Sample> sql = new ArrayList<>();
+    long probityAlerts = 0;
+    long sqlAlerts = 0;
+    for (int run = 0; run <= sizes.runs(); run++) {
+      log.println("bench: 5. peer, run " + run + " (0 is warm-up): Probity, then Flink SQL, on " + comparable);
+      InProcessRun.Result p = InProcessRun.run(cluster, w.events(), w.config(),
+          InProcessRun.probity(w.config(), probityRules), 2, JobEnvironment.StateBackend.HASHMAP, marks,
+          new boolean[1], (job, m) -> { }, sizes.jobBudget());
+      InProcessRun.Result s = InProcessRun.run(cluster, w.events(), w.config(), SqlPeer.job(w.config(), comparable),
+          2, JobEnvironment.StateBackend.HASHMAP, marks, new boolean[1], (job, m) -> { }, sizes.jobBudget());
+      if (!p.complete() || !s.complete()) {
+        md.append("Not measured: a run outlasted the ").append(sizes.jobBudget().toMinutes())
+            .append("-min budget.\n");
+        return;
+      }
+      if (run > 0) {
+        probity.addAll(p.segments());
+        sql.addAll(s.segments());
+      }
+      probityAlerts = p.alerts();
+      sqlAlerts = s.alerts();
+    }
+    Spread probityPerCore = Spread.of(probity, Sample::eventsPerCpuSecond);
+    Spread sqlPerCore = Spread.of(sql, Sample::eventsPerCpuSecond);
+    md.append("Rules compared: ").append(comparable).append(". Both sides: parallelism 2, heap state, the "
+        + "production environment, the timed part of the mix; Probity = the production pipeline with just these "
+        + "rules (de-duplication, alert lifecycle and integrity index included), SQL = de-duplication and the "
+        + "queries in `SqlPeer`.\n\n| side | events/s (wall) | per core (events/CPU-s) | output records |\n"
+        + "|---|---|---|---|\n")
+        .append("| Probity | ").append(Spread.of(probity, Sample::eventsPerSecond).format(0)).append(" | ")
+        .append(probityPerCore.format(0)).append(" | ").append(String.format("%,d alert records", probityAlerts))
+        .append(" |\n| Flink SQL | ").append(Spread.of(sql, Sample::eventsPerSecond).format(0)).append(" | ")
+        .append(sqlPerCore.format(0)).append(" | ").append(String.format("%,d rows", sqlAlerts)).append(" |\n")
+        .append(String.format("%nRatio Probity / Flink SQL, per core: **%.2f** (range %.2f–%.2f).%n",
+            probityPerCore.median() / sqlPerCore.median(), probityPerCore.min() / sqlPerCore.max(),
+            probityPerCore.max() / sqlPerCore.min()));
+    md.append("\nNot expressed in the SQL peer:\n\n");
+    for (Map.Entry<RuleId, String> e : SqlPeer.NOT_EXPRESSED.entrySet()) {
+      md.append("* ").append(e.getKey()).append(": ").append(e.getValue()).append(".\n");
+    }
+  }
+
+  /**
+   * Heap state first, on the populations up to {@link #HEAP_SCALE_LIMIT}: its checkpoint is the
+   * state serialized as it is, so the bytes per subject are exact. Then RocksDB on every step:
+   * throughput as the population grows, checkpoint size and duration, bytes on disk (compressed
+   * SST files, which compaction makes move by a few bytes either way).
+   */
+  private void scaleSection(BenchCluster cluster) throws Exception {
+    md.append("\n### 4. Scale\n\nAt each step a batch grows the standing population (open cases; half as many "
+        + "vouchers in flight and split keys), then the shipped generator's mix runs on top of it, timed. State per "
+        + "subject = growth of a full checkpoint over that part of the batch ÷ subjects added. Parallelism 2.\n");
+    int[] heapSteps = Arrays.stream(sizes.openCasesSteps()).filter(n -> n <= HEAP_SCALE_LIMIT).toArray();
+    for (JobEnvironment.StateBackend backend : List.of(JobEnvironment.StateBackend.HASHMAP,
+        JobEnvironment.StateBackend.ROCKSDB)) {
+      boolean heap = backend == JobEnvironment.StateBackend.HASHMAP;
+      int[] steps = heap ? heapSteps : sizes.openCasesSteps();
+      log.println("bench: 4. scale, " + backend + ": generating the populations " + Arrays.toString(steps));
+      ScaleWorkload w = ScaleWorkload.generate(sizes, steps);
+      log.printf("bench: 4. scale, %s: %,d events%n", backend, w.events().size());
+      Duration budget = heap ? sizes.jobBudget() : sizes.scaleBudget();
+      scaleTable(backend, ScaleRun.run(cluster, w, backend, 2, sizes.scaleSegments(), budget), budget);
+    }
+    md.append("\nNot measured: ").append(notMeasuredAtScale()).append("\n");
+  }
+
+  /** Populations above this are measured on RocksDB only. */
+  static final int HEAP_SCALE_LIMIT = 100_000;
+
+  private void scaleTable(JobEnvironment.StateBackend backend, List<ScaleRun.Step> steps, Duration budget) {
+    md.append("\n**").append(backend == JobEnvironment.StateBackend.HASHMAP ? "Heap state" : "RocksDB state")
+        .append("**\n\n| open cases | vouchers in flight | split keys | mix events/s (wall) | mix per core "
+            + "(events/CPU-s) | checkpoint size | checkpoint duration | bytes / open case | bytes / voucher | "
+            + "bytes / split key |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    ScaleRun.Step largest = null;
+    for (ScaleRun.Step s : steps) {
+      String population = String.format("| %,d | %,d | %,d | ", s.openCases(), s.openCases() / 2, s.openCases() / 2);
+      if (!s.loaded()) {
+        md.append(population).append(s.cut() == null ? "not reached" : String.format(
+            "cancelled at the %d-min budget while loading (%,.0f events/s, %,.0f per core)", budget.toMinutes(),
+            s.cut().eventsPerSecond(), s.cut().eventsPerCpuSecond())).append(" | | | | | | | |\n");
+        continue;
+      }
+      largest = s;
+      List<Sample> mix = s.mix().isEmpty() && s.cut() != null ? List.of(s.cut()) : s.mix();
+      md.append(population).append(String.format("%s%s | %s | %,.1f MB | %,d ms | %,.0f | %,.0f | %,.0f |%n",
+          Spread.of(mix, Sample::eventsPerSecond).format(0), s.mix().isEmpty() && s.cut() != null
+              ? " (cancelled at the budget; rate up to the cut)" : "",
+          Spread.of(mix, Sample::eventsPerCpuSecond).format(0), s.atPopulation().stateBytes() / 1e6,
+          s.atPopulation().durationMillis(), s.bytesPerCase(), s.bytesPerVoucher(), s.bytesPerSplitKey()));
+    }
+    if (largest == null) {
+      return;
+    }
+    md.append("\nWhere the bytes are at ").append(String.format("%,d", largest.openCases()))
+        .append(" open cases (bytes per subject added, by operator; operators that did not grow are left out):\n\n"
+            + "| operator | per open case | per voucher | per split key |\n|---|---|---|---|\n");
+    Map<String, Double> cases = largest.perOperator(0, 1);
+    Map<String, Double> vouchers = largest.perOperator(1, 2);
+    Map<String, Double> keys = largest.perOperator(2, 3);
+    for (String op : cases.keySet()) {
+      double c = cases.get(op);
+      double v = vouchers.getOrDefault(op, 0.0);
+      double k = keys.getOrDefault(op, 0.0);
+      if (Math.abs(c) >= 1 || Math.abs(v) >= 1 || Math.abs(k) >= 1) {
+        md.append(String.format("| %s | %,.0f | %,.0f | %,.0f |%n", op.replace("|", "/"), c, v, k));
+      }
+    }
+  }
+
+  private String notMeasuredAtScale() {
+    int largest = sizes.openCasesSteps()[sizes.openCasesSteps().length - 1];
+    return String.format("populations above %,d open cases (the issue asks for 10 M): loading them through the "
+        + "pipeline alone takes longer than this run's budget on this machine, and the state would not fit its disk "
+        + "cache; nothing above %,d is extrapolated here.", largest, largest);
+  }
+}

@@ -1,0 +1,226 @@
+package org.probity.bench;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.probity.jobs.config.ConfigException;
+import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.config.ReferenceData;
+import org.probity.jobs.generate.GeneratorSettings;
+import org.probity.jobs.generate.TrafficGenerator;
+import org.probity.schema.ApprovalAction;
+import org.probity.schema.ApprovalEvent;
+import org.probity.schema.PaymentAction;
+import org.probity.schema.PaymentEvent;
+import org.probity.schema.ProcurementAction;
+import org.probity.schema.ProcurementEvent;
+import org.probity.schema.ProcurementMethod;
+import org.probity.schema.SignerRole;
+
+/**
+ * Figure 4's input: the shipped generator's mix, one week per step, and at the start of each
+ * step (its Monday, 00:00–08:00, before any of that day's traffic) a batch that grows the standing
+ * population to the step's size: open cases (RECEIVED, never decided in the run: their promised
+ * limit outlasts it), half as many vouchers in flight (SUBMITTED and the deputy's signature) and
+ * half as many split-purchase keys (one small inquiry order to a new supplier each). Each kind
+ * fills its own hours — cases 00–03, vouchers 03–06, orders 06–08 — so the run can checkpoint
+ * between them and attribute state to each.
+ *
+ * <p>The first pause of a step is 5 minutes into its cases: by then the watermark has passed the
+ * previous mix, whose last events still waited in the rules' event-time buffers before, so the
+ * checkpoint before the cases holds no state the cases' checkpoint would have lost. The cases
+ * counted are those after that pause.
+ *
+ * @param phaseStarts per step, the input indices where the timed cases (5 minutes in), vouchers,
+ *     orders and the mix begin
+ * @param casesAfterFirstPause per step, the open cases between its first and second pause
+ */
+record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases, int[][] phaseStarts,
+    int[] casesAfterFirstPause) {
+  /** A Monday with no holiday for the following weeks. */
+  static final LocalDate START = LocalDate.of(2025, 11, 3);
+  static final int CASES = 0;
+  static final int VOUCHERS = 1;
+  static final int ORDERS = 2;
+  static final int MIX = 3;
+  private static final int[] PHASE_HOURS = {0, 3, 6, 8};
+  /** How far into its cases a step's first pause is (past the watermark's 2 minutes). */
+  private static final long FIRST_PAUSE_MILLIS = 5 * 60_000L;
+
+  /** The workload of {@code openCasesSteps} (ascending populations of open cases). */
+  static ScaleWorkload generate(Sizes sizes, int[] openCasesSteps) {
+    ProbityConfig config = BenchRules.withUnits(sizes.units());
+    int steps = openCasesSteps.length;
+    GeneratorSettings settings = GeneratorSettings.DEFAULTS.withStart(START).withDays(7 * steps)
+        .withScale(sizes.scale()).withDisorderSeconds(0);
+    List<Iterable<SpecificRecordBase>> batches = new ArrayList<>();
+    int previous = 0;
+    for (int k = 0; k < steps; k++) {
+      int cases = openCasesSteps[k] - previous;
+      if (cases < 2) {
+        throw new IllegalArgumentException("scale steps must grow: " + Arrays.toString(openCasesSteps));
+      }
+      previous = openCasesSteps[k];
+      batches.add(population(config, START.plusDays(7L * k), k, cases));
+    }
+    EncodedEvents events = EncodedEvents.encode(spliced(new TrafficGenerator(config, settings), batches, config),
+        config.procurement().splitWindowDays(), config.zone());
+    int[][] phaseStarts = new int[steps][4];
+    int[] casesAfterFirstPause = new int[steps];
+    for (int k = 0; k < steps; k++) {
+      for (int phase = 0; phase < 4; phase++) {
+        phaseStarts[k][phase] = firstAtOrAfter(events, (phase == CASES ? FIRST_PAUSE_MILLIS : 0)
+            + START.plusDays(7L * k).atTime(PHASE_HOURS[phase], 0).atZone(config.zone()).toInstant().toEpochMilli());
+      }
+      // Only the batch's RECEIVED events lie between the first two pauses.
+      casesAfterFirstPause[k] = phaseStarts[k][VOUCHERS] - phaseStarts[k][CASES];
+    }
+    return new ScaleWorkload(config, events, openCasesSteps.clone(), phaseStarts, casesAfterFirstPause);
+  }
+
+  private static int firstAtOrAfter(EncodedEvents events, long millis) {
+    for (int i = 0; i < events.size(); i++) {
+      if (events.eventTimeMillis(i) >= millis) {
+        return i;
+      }
+    }
+    return events.size();
+  }
+
+  /** The generator's events with batch k inserted before the first event of step k's Monday. */
+  private static Iterable<SpecificRecordBase> spliced(Iterable<SpecificRecordBase> mix,
+      List<Iterable<SpecificRecordBase>> batches, ProbityConfig config) {
+    return () -> new Iterator<>() {
+      private final Iterator<SpecificRecordBase> generated = mix.iterator();
+      private int batch;
+      private Iterator<SpecificRecordBase> inserting = Collections.emptyIterator();
+      private SpecificRecordBase held;
+
+      @Override
+      public boolean hasNext() {
+        return inserting.hasNext() || held != null || generated.hasNext() || batch < batches.size();
+      }
+
+      @Override
+      public SpecificRecordBase next() {
+        if (inserting.hasNext()) {
+          return inserting.next();
+        }
+        SpecificRecordBase e = held != null ? held : generated.hasNext() ? generated.next() : null;
+        held = null;
+        if (batch < batches.size()) {
+          long batchStart = START.plusDays(7L * batch).atStartOfDay(config.zone()).toInstant().toEpochMilli();
+          if (e == null || ((Instant) e.get("eventTime")).toEpochMilli() >= batchStart) {
+            inserting = batches.get(batch++).iterator();
+            held = e;
+            return next();
+          }
+        }
+        if (e == null) {
+          throw new NoSuchElementException();
+        }
+        return e;
+      }
+    };
+  }
+
+  /** One step's batch, every unit alike, each kind spread evenly over its hours; made as it is read. */
+  private static Iterable<SpecificRecordBase> population(ProbityConfig config, LocalDate monday, int step,
+      int cases) {
+    List<ReferenceData.Unit> units = config.reference().units().values().stream()
+        .sorted(Comparator.comparing(ReferenceData.Unit::id)).toList();
+    ReferenceData.Item item = config.reference().items().values().stream()
+        .filter(i -> i.promisedWorkingDays() >= 20)
+        .min(Comparator.comparing(ReferenceData.Item::code))
+        .orElseThrow(() -> new ConfigException("bench: no catalogue item promises 20 working days or more"));
+    long[] phaseStart = new long[4];
+    for (int p = 0; p < 4; p++) {
+      phaseStart[p] = monday.atTime(PHASE_HOURS[p], 0).atZone(config.zone()).toInstant().toEpochMilli();
+    }
+    Map<String, String> firstByUnitAndRole = new HashMap<>();
+    config.reference().people().values().stream()
+        .sorted(Comparator.comparing(ReferenceData.Person::id))
+        .forEach(p -> firstByUnitAndRole.putIfAbsent(p.unitId() + '|' + p.role(), p.id()));
+    String tag = "S" + step + "-";
+    int vouchers = cases / 2;
+    int orders = cases / 2;
+    return () -> Stream.of(
+        IntStream.range(0, cases).<SpecificRecordBase>mapToObj(i -> {
+          String unitId = units.get(i % units.size()).id();
+          return ApprovalEvent.newBuilder()
+              .setEventId(tag + "EA-" + i)
+              .setEventTime(spread(phaseStart, CASES, i, cases))
+              .setUnitId(unitId)
+              .setCaseId(tag + "CASE-" + i)
+              .setItemCode(item.code())
+              .setAction(ApprovalAction.RECEIVED)
+              .setActorId(person(firstByUnitAndRole, unitId, "CLERK"))
+              .setActorRole("CLERK")
+              .setApplicantId(tag + "AP-" + i)
+              .build();
+        }),
+        IntStream.range(0, vouchers).boxed().<SpecificRecordBase>flatMap(i -> {
+          String unitId = units.get(i % units.size()).id();
+          Instant submitted = spread(phaseStart, VOUCHERS, i, vouchers);
+          PaymentEvent first = PaymentEvent.newBuilder()
+              .setEventId(tag + "EP-" + i)
+              .setEventTime(submitted)
+              .setUnitId(unitId)
+              .setVoucherId(tag + "V-" + i)
+              .setAction(PaymentAction.SUBMITTED)
+              .setAmountFen(50_000L)
+              .setPayeeId(tag + "PAYEE-" + i)
+              .setInvoiceNo(tag + "INV-" + i)
+              .setCategory("办公经费")
+              .build();
+          PaymentEvent signed = PaymentEvent.newBuilder(first)
+              .setEventId(tag + "EP-" + i + "-S")
+              .setEventTime(submitted.plusMillis(1))
+              .setAction(PaymentAction.SIGNED)
+              .setSignerId(person(firstByUnitAndRole, unitId, "DEPUTY"))
+              .setSignerRole(SignerRole.DEPUTY)
+              .build();
+          return Stream.of(first, signed);
+        }),
+        IntStream.range(0, orders).<SpecificRecordBase>mapToObj(i -> {
+          String unitId = units.get(i % units.size()).id();
+          return ProcurementEvent.newBuilder()
+              .setEventId(tag + "EPR-" + i)
+              .setEventTime(spread(phaseStart, ORDERS, i, orders))
+              .setUnitId(unitId)
+              .setProcurementId(tag + "PR-" + i)
+              .setAction(ProcurementAction.ORDER_PLACED)
+              .setActorId(person(firstByUnitAndRole, unitId, "BUYER"))
+              .setSupplierId(tag + "SUP-" + i)
+              .setCategory("办公用品")
+              .setAmountFen(10_000L)
+              .setMethod(ProcurementMethod.INQUIRY)
+              .build();
+        }))
+        .flatMap(kind -> kind)
+        .iterator();
+  }
+
+  private static Instant spread(long[] phaseStart, int phase, int i, int n) {
+    return Instant.ofEpochMilli(phaseStart[phase] + (phaseStart[phase + 1] - phaseStart[phase]) * i / n);
+  }
+
+  private static String person(Map<String, String> firstByUnitAndRole, String unitId, String role) {
+    String id = firstByUnitAndRole.get(unitId + '|' + role);
+    if (id == null) {
+      throw new ConfigException("bench: no " + role + " in unit " + unitId);
+    }
+    return id;
+  }
+}

@@ -1,0 +1,79 @@
+package org.probity.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.config.ReferenceData;
+
+/** The harness's own arithmetic and bookkeeping; no timing is asserted anywhere. */
+class HarnessTest {
+  @Test
+  void spreadIsTheMedianWithTheRange() {
+    assertThat(Spread.of(3, 1, 2)).isEqualTo(new Spread(2, 1, 3, 3));
+    assertThat(Spread.of(4, 1, 2, 3)).isEqualTo(new Spread(2.5, 1, 4, 4));
+    assertThat(Spread.of(1200.4, 1000, 1500).format(0)).isEqualTo("1,200 (1,000–1,500, n=3)");
+    assertThat(Spread.of().format(0)).isEqualTo("—");
+  }
+
+  @Test
+  void percentileIsTheNearestRank() {
+    double[] sorted = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    assertThat(Benchmark.percentile(sorted, 50)).isEqualTo(5);
+    assertThat(Benchmark.percentile(sorted, 99)).isEqualTo(10);
+    assertThat(Benchmark.percentile(new double[] {7}, 99)).isEqualTo(7);
+  }
+
+  @Test
+  void resultsReplaceOnlyWhatIsBetweenTheMarkers(@TempDir Path dir) throws Exception {
+    Path doc = dir.resolve("benchmarks.md");
+    Files.writeString(doc, "# Benchmarks\n\nMethod.\n\n" + Benchmark.BEGIN + "\nold table\n" + Benchmark.END
+        + "\n\n## Tuning log\nkept\n", StandardCharsets.UTF_8);
+    Benchmark.writeInto(doc, "new table\n");
+    assertThat(Files.readString(doc)).isEqualTo("# Benchmarks\n\nMethod.\n\n" + Benchmark.BEGIN
+        + "\n\nnew table\n\n" + Benchmark.END + "\n\n## Tuning log\nkept\n");
+  }
+
+  @Test
+  void resultsAreAppendedToADocumentWithoutMarkers(@TempDir Path dir) throws Exception {
+    Path doc = dir.resolve("benchmarks.md");
+    Files.writeString(doc, "# Benchmarks\n", StandardCharsets.UTF_8);
+    Benchmark.writeInto(doc, "table");
+    assertThat(Files.readString(doc)).isEqualTo("# Benchmarks\n\n" + Benchmark.BEGIN + "\n\ntable\n\n"
+        + Benchmark.END + "\n");
+  }
+
+  @Test
+  void benchRulesCopyTheFirstUnitWithAllItsRoles() {
+    ProbityConfig config = BenchRules.withUnits(30);
+    assertThat(config.reference().units()).hasSize(30);
+    List<String> templateRoles = roles(config, "U01");
+    assertThat(roles(config, "B0030")).isEqualTo(templateRoles);
+    assertThat(config.reference().person("B0030-P").unitId()).isEqualTo("B0030");
+  }
+
+  private static List<String> roles(ProbityConfig config, String unitId) {
+    return config.reference().people().values().stream().filter(p -> p.unitId().equals(unitId))
+        .map(ReferenceData.Person::role).sorted().toList();
+  }
+
+  @Test
+  void scaleWorkloadPausesAroundEachKindOfItsBatches() {
+    ScaleWorkload w = ScaleWorkload.generate(Sizes.QUICK, new int[] {1_000, 3_000});
+    for (int k = 0; k < 2; k++) {
+      int[] phase = w.phaseStarts()[k];
+      assertThat(phase).isSorted();
+      int batch = k == 0 ? 1_000 : 2_000;
+      assertThat(w.casesAfterFirstPause()[k]).isBetween(batch * 9 / 10, batch);
+      assertThat(phase[ScaleWorkload.ORDERS] - phase[ScaleWorkload.VOUCHERS]).as("submitted and signed")
+          .isEqualTo(batch / 2 * 2);
+      assertThat(phase[ScaleWorkload.MIX] - phase[ScaleWorkload.ORDERS]).isEqualTo(batch / 2);
+    }
+    assertThat(w.events().populationAt(w.events().size() - 1).openCases()).as("none decided").isEqualTo(3_000);
+  }
+}
