@@ -33,6 +33,8 @@ final class BenchCluster implements AutoCloseable {
     // follow its progress (events counted by the pipeline) second by second.
     conf.setString("heartbeat.interval", "500");
     conf.setString("heartbeat.timeout", "60000");
+    // Any free port: a demo, a test run or a second benchmark may hold Flink's default 8081.
+    conf.setString("rest.bind-port", "0");
     cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
         .setConfiguration(conf)
         .setNumTaskManagers(1)

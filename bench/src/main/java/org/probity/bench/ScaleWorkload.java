@@ -30,11 +30,11 @@ import org.probity.schema.SignerRole;
 
 /**
  * Figure 4's input: the shipped generator's mix, one week per step, and at the start of each
- * step (its Monday, 00:00–08:00, before any of that day's traffic) a batch that grows the standing
+ * step (its Monday, 00:00–06:00, before that day's traffic, which starts at 07:00) a batch that grows the standing
  * population to the step's size: open cases (RECEIVED, never decided in the run: their promised
  * limit outlasts it), half as many vouchers in flight (SUBMITTED and the deputy's signature) and
  * half as many split-purchase keys (one small inquiry order to a new supplier each). Each kind
- * fills its own hours — cases 00–03, vouchers 03–06, orders 06–08 — so the run can checkpoint
+ * fills its own hours — cases 00–02, vouchers 02–04, orders 04–06 — so the run can checkpoint
  * between them and attribute state to each.
  *
  * <p>The first pause of a step is 5 minutes into its cases: by then the watermark has passed the
@@ -54,7 +54,7 @@ record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases
   static final int VOUCHERS = 1;
   static final int ORDERS = 2;
   static final int MIX = 3;
-  private static final int[] PHASE_HOURS = {0, 3, 6, 8};
+  private static final int[] PHASE_HOURS = {0, 2, 4, 6};
   /** How far into its cases a step's first pause is (past the watermark's 2 minutes). */
   private static final long FIRST_PAUSE_MILLIS = 5 * 60_000L;
 
