@@ -178,7 +178,7 @@ public final class Benchmark {
         .append(coveredRuleIds()).append(".\n");
   }
 
-  private static Set<RuleId> coveredRuleIds() {
+  static Set<RuleId> coveredRuleIds() {
     Set<RuleId> ids = EnumSet.noneOf(RuleId.class);
     for (Rule rule : RuleSet.all()) {
       ids.addAll(SqlPeer.ruleIdsOf(rule, org.probity.jobs.config.RulesFile.defaults()));

@@ -80,7 +80,7 @@ final class SqlPeer {
 
   /**
    * The rule ids whose alerts {@code rule} raises, read from the names of its operators (each
-   * rule names its operators after its rule id, see docs/architecture.md): applied to placeholder
+   * rule names its operators after its rule id or family, see docs/architecture.md): applied to placeholder
    * streams on a throwaway environment, never run.
    */
   static Set<RuleId> ruleIdsOf(Rule rule, ProbityConfig config) {
@@ -91,9 +91,12 @@ final class SqlPeer {
     Transformation<?> out = rule.apply(streams, config).getTransformation();
     Set<RuleId> ids = EnumSet.noneOf(RuleId.class);
     for (Transformation<?> t : out.getTransitivePredecessors()) {
+      // An operator serving a family of rules is named after it with a wildcard ("APPROVAL_* per case").
       String first = t.getName().split(" ")[0];
+      boolean family = first.endsWith("*");
+      String prefix = family ? first.substring(0, first.length() - 1) : first;
       for (RuleId id : RuleId.values()) {
-        if (id.name().equals(first)) {
+        if (family ? id.name().startsWith(prefix) : id.name().equals(first)) {
           ids.add(id);
         }
       }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.ReferenceData;
 
@@ -46,6 +47,12 @@ class HarnessTest {
     Benchmark.writeInto(doc, "table");
     assertThat(Files.readString(doc)).isEqualTo("# Benchmarks\n\n" + Benchmark.BEGIN + "\n\ntable\n\n"
         + Benchmark.END + "\n");
+  }
+
+  @Test
+  void everyRuleIdOfTheContractIsFoundAmongTheBuildsOperators() {
+    // The workload line of the report and the SQL peer's choice of rules both read rule ids this way.
+    assertThat(Benchmark.coveredRuleIds()).containsExactlyInAnyOrder(RuleId.values());
   }
 
   @Test

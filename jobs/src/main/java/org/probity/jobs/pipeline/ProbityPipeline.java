@@ -73,10 +73,9 @@ public final class ProbityPipeline {
       throw new IllegalArgumentException("no rules");
     }
     if (stampDetectedAtWallClock) {
-      alerts = alerts.map(a -> {
-        a.setDetectedAt(Instant.now());
-        return a;
-      }).returns(Alert.class).name("stamp detectedAt");
+      // A new record: with object reuse the rule's own alert object arrives here (alerts are rare).
+      alerts = alerts.map(a -> Alert.newBuilder(a).setDetectedAt(Instant.now()).build())
+          .returns(Alert.class).name("stamp detectedAt");
     }
     SingleOutputStreamOperator<Alert> delivered = alerts
         .keyBy(Alert::getAlertId)

@@ -32,7 +32,9 @@ public final class RestampLateEvents<T> extends AbstractStreamOperator<T> implem
   public void processElement(StreamRecord<T> record) {
     if (record.hasTimestamp() && record.getTimestamp() <= watermark && watermark < Long.MAX_VALUE) {
       lateEvents.inc();
-      output.collect(record.replace(record.getValue(), watermark + 1));
+      // A new record, not record.replace(): with object reuse the fan-out hands this same record
+      // to the other operators chained after the router, which must keep the original timestamp.
+      output.collect(new StreamRecord<>(record.getValue(), watermark + 1));
     } else {
       output.collect(record);
     }

@@ -31,4 +31,19 @@ class RestampLateEventsTest {
       assertThat(metrics.count("lateEvents")).isEqualTo(2);
     }
   }
+
+  @Test
+  void theRecordItWasGivenKeepsItsTimestamp() throws Exception {
+    // With object reuse the router hands one record to every operator chained after it.
+    try (OneInputStreamOperatorTestHarness<String, String> harness =
+        new OneInputStreamOperatorTestHarness<>(new RestampLateEvents<>(), metrics.environment())) {
+      harness.open();
+      harness.processWatermark(100);
+      StreamRecord<String> shared = new StreamRecord<>("behind", 20);
+      harness.processElement(shared);
+
+      assertThat(shared.getTimestamp()).isEqualTo(20);
+      assertThat(harness.extractOutputStreamRecords()).extracting(StreamRecord::getTimestamp).containsExactly(101L);
+    }
+  }
 }
