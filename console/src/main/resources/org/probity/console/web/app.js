@@ -35,8 +35,10 @@ const I18N = {
   },
 };
 
+// The language is a cookie, not localStorage, so the server-rendered pages (sign-in, notice) follow the same switch.
+const LANG_COOKIE = 'probity_lang';
 const state = {
-  lang: localStorage.getItem('probity.lang') === 'en' ? 'en' : 'zh',
+  lang: document.cookie.split(';').some((c) => c.trim() === LANG_COOKIE + '=en') ? 'en' : 'zh',
   labels: null, me: null,
   units: new Map(),   // unitId -> tile
   alerts: new Map(),  // alertId -> alert view, the feed as filtered
@@ -408,7 +410,7 @@ async function main() {
   });
   $('lang-toggle').addEventListener('click', () => {
     state.lang = state.lang === 'en' ? 'zh' : 'en';
-    localStorage.setItem('probity.lang', state.lang);
+    document.cookie = LANG_COOKIE + '=' + state.lang + '; Path=/; Max-Age=31536000; SameSite=Strict';
     applyLanguage();
   });
   $('d-close').addEventListener('click', closeDetail);
