@@ -17,14 +17,14 @@ import org.probity.jobs.config.ConfigException;
 /** {@code console}: the monitoring centre's web console; {@code console hash-password} makes an account's hash. */
 public final class ConsoleMain {
   static final String HELP = """
-      console [options]
+      probity console [options]
         Serves the monitoring centre's console (unit board, live alerts, evidence, notices) until Ctrl-C.
         --config FILE      the console's YAML config: accounts, Kafka, store (see console/README.md)
         --bootstrap HOSTS  Kafka bootstrap servers (overrides kafka.bootstrapServers)
         --host ADDRESS     address to listen on (overrides http.host; default 127.0.0.1)
         --port N           HTTP port (overrides http.port; default 8088, 0 = any free port)
         --store JDBC_URL   jdbc:h2:file:… or jdbc:postgresql://… (overrides store.jdbcUrl)
-      console hash-password
+      probity console hash-password
         Reads a password (from the terminal without echo, or the first line of standard input) and
         prints the passwordHash line for an account of the config file.
       """;

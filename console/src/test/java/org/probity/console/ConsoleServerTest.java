@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.probity.connectors.kafka.EmbeddedKafka;
 import org.probity.connectors.kafka.KafkaSettings;
+import org.probity.console.auth.Sessions;
 import org.probity.schema.AlertStatus;
 import org.probity.schema.Colour;
 import org.probity.schema.Grade;
@@ -103,6 +104,55 @@ class ConsoleServerTest {
 
       assertThat(operator.post("/logout", "", false).statusCode()).isEqualTo(303);
       assertThat(operator.get("/api/units").statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void repeatedFailedSignInsLockTheUsernameOutForAWhile(@TempDir Path store) throws Exception {
+    try (ConsoleServer console = ConsoleServer.start(settings(topics("lockout"), ConsoleSettings.h2Url(store), ""))) {
+      HttpSession guesser = new HttpSession(console.url());
+      String user = TestAccounts.OPERATOR.username();
+      for (int i = 1; i < Sessions.MAX_FAILURES; i++) {
+        assertThat(guesser.signIn(user, "guess-" + i).statusCode()).as("failure " + i).isEqualTo(401);
+      }
+      HttpResponse<String> locked = guesser.signIn(user, "guess-" + Sessions.MAX_FAILURES);
+      assertThat(locked.statusCode()).isEqualTo(429);
+      assertThat(locked.body()).contains("id=\"login-error\"").contains("连续登录失败次数过多").contains("请 5 分钟后再试");
+      assertThat(locked.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
+          assertThat(Long.parseLong(v)).isBetween(1L, Sessions.LOCKOUT.toSeconds()));
+
+      HttpResponse<String> right = guesser.signIn(user, TestAccounts.PASSWORD);
+      assertThat(right.statusCode()).as("refused even with the right password").isEqualTo(429);
+      assertThat(right.headers().firstValue("Set-Cookie")).isEmpty();
+      assertThat(guesser.get("/api/me").statusCode()).isEqualTo(401);
+
+      HttpSession english = new HttpSession(console.url());
+      english.get("/login?lang=en");
+      HttpResponse<String> refused = english.signIn(user, TestAccounts.PASSWORD);
+      assertThat(refused.statusCode()).as("locked for every browser, not one").isEqualTo(429);
+      assertThat(refused.body()).contains("Too many failed sign-ins for this username: try again in 5 min.");
+
+      assertThat(new HttpSession(console.url()).signIn(TestAccounts.READER.username(), TestAccounts.PASSWORD)
+          .statusCode()).as("other usernames sign in").isEqualTo(303);
+    }
+  }
+
+  @Test
+  void aNoticeForAUnitNobodyKnowsIsNotFound(@TempDir Path store) throws Exception {
+    try (ConsoleServer console = ConsoleServer.start(settings(topics("notice"), ConsoleSettings.h2Url(store), ""))) {
+      HttpSession operator = new HttpSession(console.url());
+      operator.signIn(TestAccounts.OPERATOR.username(), TestAccounts.PASSWORD);
+      HttpResponse<String> known = operator.get("/notice/U07");
+      assertThat(known.statusCode()).as("a unit of the rules file, even without alerts").isEqualTo(200);
+      assertThat(known.body()).contains("廉情预警告知书").contains("县住房和城乡建设局").contains("该单位当前无未办结问题");
+
+      HttpResponse<String> unknown = operator.get("/notice/U99");
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(unknown.body()).contains("没有单位“U99”").contains("无法出具预警告知书").doesNotContain("廉情预警告知书");
+      assertThat(operator.get("/notice/U99?lang=en").body()).contains("There is no unit \"U99\"");
+      HttpResponse<String> script = operator.get("/notice/%3Cb%3Ex");
+      assertThat(script.statusCode()).isEqualTo(404);
+      assertThat(script.body()).contains("&lt;b&gt;x").doesNotContain("<b>x");
     }
   }
 

@@ -15,19 +15,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.probity.connectors.kafka.EmbeddedKafka;
-import org.probity.console.ConsoleServer;
-import org.probity.console.ConsoleSettings;
-import org.probity.console.auth.Passwords;
 import org.probity.connectors.kafka.KafkaSettings;
 import org.probity.jobs.cli.Args;
-import org.probity.jobs.cli.JobEnvironment;
-import org.probity.jobs.cli.RunCommand;
 import org.probity.jobs.config.ConfigException;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.RulesFile;
@@ -46,7 +39,8 @@ import org.probity.schema.codec.SingleObjectCodec;
 final class Demo {
   static final String HELP = """
       probity demo [options]
-        Starts Kafka and Flink in this process, generates traffic and shows the alerts being raised.
+        Starts Kafka, Flink and the console in this process, generates traffic and shows the alerts
+        being raised; prints the console's address and the demo account's password.
         --rate N                 generated events/s (default 500)
         --seconds N              stop after N seconds (default: run until Ctrl-C)
         --checkpoint-interval D  exactly-once alert latency (default 2s)
@@ -81,28 +75,7 @@ final class Demo {
         args.integer("scale", d.scale(), 1, 10_000), args.decimal("violation-rate", d.violationRate(), 0, 1), 0);
 
     Path dir = Files.createTempDirectory("probity-demo");
-    out.println("probity demo: starting Kafka (KRaft) in " + dir + " …");
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
-      KafkaSettings kafkaSettings = KafkaSettings.defaults(kafka.bootstrapServers());
-      kafka.createTopics(kafkaSettings, 2);
-      out.println("probity demo: Kafka at " + kafka.bootstrapServers() + "; starting the console and the monitor …");
-      String password = Passwords.randomPassword();
-      try (ConsoleServer console = ConsoleServer.start(ConsoleSettings.demo(kafkaSettings, config,
-          dir.resolve("console"), password))) {
-        out.println("probity demo: console at " + console.url() + "  (sign in as demo / " + password + ")");
-        return monitor(out, kafkaSettings, config, generatorSettings, rate, seconds, checkpoint);
-      }
-    }
-  }
-
-  private static int monitor(PrintStream out, KafkaSettings kafkaSettings, ProbityConfig config,
-      GeneratorSettings generatorSettings, int rate, int seconds, Duration checkpoint) throws Exception {
-    RunCommand.Settings settings = new RunCommand.Settings(kafkaSettings, config, checkpoint, null,
-        Duration.ofSeconds(30), Duration.ofSeconds(30), JobEnvironment.StateBackend.HASHMAP, 2, false);
-    StreamExecutionEnvironment env = RunCommand.environment(settings);
-    RunCommand.defineWorkflow(env, settings);
-    JobClient job = env.executeAsync("probity demo");
-
+    // Ctrl-C: the hook asks the loop to stop, then holds the JVM until everything is closed.
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
@@ -114,7 +87,22 @@ final class Demo {
       }
     });
     Runtime.getRuntime().addShutdownHook(hook);
+    try (DemoStack stack = DemoStack.start(dir, config, checkpoint, Duration.ofSeconds(30), out)) {
+      return monitor(out, stack.topics, config, generatorSettings, rate, seconds, checkpoint, stack.job, stop);
+    } finally {
+      // Released first: during Ctrl-C removeShutdownHook throws, and the hook must not wait forever.
+      stopped.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running and has just been released.
+      }
+    }
+  }
 
+  private static int monitor(PrintStream out, KafkaSettings kafkaSettings, ProbityConfig config,
+      GeneratorSettings generatorSettings, int rate, int seconds, Duration checkpoint, JobClient job,
+      AtomicBoolean stop) throws Exception {
     AtomicLong produced = new AtomicLong();
     Thread generator = new Thread(() -> produce(config, generatorSettings, kafkaSettings, rate, produced, stop),
         "demo-generator");
@@ -149,11 +137,8 @@ final class Demo {
     } finally {
       stop.set(true);
       out.println("probity demo: stopping …");
-      job.cancel().get();
       generator.join(10_000);
       reader.join(10_000);
-      Runtime.getRuntime().removeShutdownHook(hook);
-      stopped.countDown();
     }
     return 0;
   }

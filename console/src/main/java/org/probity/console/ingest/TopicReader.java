@@ -275,8 +275,11 @@ public final class TopicReader implements AutoCloseable {
     KafkaConsumer<byte[], byte[]> c = consumer;
     if (c != null) {
       c.wakeup();
+    } else {
+      // Only outside the consumer (the cluster-id lookup, the retry pause): an interrupted thread's
+      // consumer fails to close and logs an error, and an interrupted H2 write can close the store.
+      thread.interrupt();
     }
-    thread.interrupt();
     thread.join(TimeUnit.SECONDS.toMillis(30));
   }
 }

@@ -36,6 +36,11 @@ public final class UnitBoard {
     return names.getOrDefault(unitId, unitId);
   }
 
+  /** Whether the unit is on the board: in the rules file or seen on the topics. */
+  public boolean knows(String unitId) {
+    return names.containsKey(unitId) || seen.containsKey(unitId);
+  }
+
   /** Applies a status unless an older one (by asOf) arrives after a newer one. */
   public boolean update(UnitStatus status) {
     String id = status.getUnitId();

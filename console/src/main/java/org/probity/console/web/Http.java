@@ -83,7 +83,10 @@ final class Http {
       for (String part : header.split(";")) {
         String p = part.trim();
         if (p.startsWith(name + "=")) {
-          return p.substring(name.length() + 1);
+          String value = p.substring(name.length() + 1);
+          // RFC 6265 allows a quoted value; Java's own client quotes a cookie that had a Max-Age.
+          return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+              ? value.substring(1, value.length() - 1) : value;
         }
       }
     }

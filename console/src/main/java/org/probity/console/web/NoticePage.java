@@ -79,6 +79,19 @@ final class NoticePage {
         + "</article><script src=\"/static/notice.js\"></script></body></html>";
   }
 
+  /** The answer for a unit neither the rules file nor the topics name (a mistyped or stale link). */
+  static String unknownUnit(String unitId, boolean en) {
+    String id = Http.escape(unitId);
+    return "<!DOCTYPE html><html lang=\"" + (en ? "en" : "zh-CN") + "\"><head><meta charset=\"utf-8\">"
+        + "<title>" + (en ? "No such unit" : "无此单位") + "</title>"
+        + "<link rel=\"stylesheet\" href=\"/static/notice.css\"></head><body>"
+        + "<article class=\"notice unknown\"><p class=\"none\" id=\"unknown-unit\">"
+        + (en ? "There is no unit \"" + id + "\": it is not in the rules file and the console has not seen it on the"
+            + " topics, so there is no warning notice to issue."
+            : "没有单位“" + id + "”：规则文件中没有该单位，监察台也未从数据流中收到过它，无法出具预警告知书。")
+        + "</p><p><a href=\"/\">" + (en ? "Back to the console" : "返回监察台") + "</a></p></article></body></html>";
+  }
+
   private static String severity(Alert a, boolean en) {
     return switch (a.getSeverity()) {
       case NOTICE -> en ? "Notice" : "预警";

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class WebApp implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WebApp.class);
   static final String COOKIE = "probity_session";
+  /** The language switch, shared with the page's script (so not HttpOnly): {@code en} or {@code zh}. */
+  static final String LANG_COOKIE = "probity_lang";
   static final String API_HEADER = "X-Probity-Request";
   private static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
       + " connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
@@ -151,7 +154,12 @@ public final class WebApp implements HttpHandler {
       if (method.equals("POST")) {
         login(ex);
       } else {
-        loginPage(ex, 200, false, english(ex));
+        // The sign-in page's own switch sets the same cookie as the console page's.
+        String lang = Http.query(ex).get("lang");
+        if ("en".equals(lang) || "zh".equals(lang)) {
+          h.add("Set-Cookie", LANG_COOKIE + "=" + lang + "; Path=/; Max-Age=31536000; SameSite=Strict");
+        }
+        loginPage(ex, 200, null, english(ex));
       }
       return;
     }
@@ -206,6 +214,10 @@ public final class WebApp implements HttpHandler {
       stream(ex, s);
     } else if (path.startsWith("/notice/") && isGet(method)) {
       String unitId = path.substring("/notice/".length());
+      if (!board.knows(unitId)) {
+        Http.html(ex, 404, NoticePage.unknownUnit(unitId, english(ex)));
+        return;
+      }
       Http.html(ex, 200, NoticePage.render(unitId, board.name(unitId), store.openAlerts(unitId), centreName,
           clock.instant(), zone, labels, english(ex)));
     } else {
@@ -217,8 +229,10 @@ public final class WebApp implements HttpHandler {
     return method.equals("GET") || method.equals("HEAD");
   }
 
+  /** English when {@code ?lang=en}, else as the language cookie says; Chinese first. */
   private static boolean english(HttpExchange ex) {
-    return "en".equals(Http.query(ex).get("lang"));
+    String lang = Http.query(ex).get("lang");
+    return "en".equals(lang != null ? lang : Http.cookie(ex, LANG_COOKIE));
   }
 
   /** A form POST's Origin (browsers always send it on POST) must be this server. */
@@ -243,11 +257,19 @@ public final class WebApp implements HttpHandler {
 
   // ---------------------------------------------------------------- sign-in
 
-  private void loginPage(HttpExchange ex, int status, boolean failed, boolean en) throws IOException {
+  private void loginPage(HttpExchange ex, int status, String error, boolean en) throws IOException {
     String page = new String(resource("login.html"), StandardCharsets.UTF_8)
-        .replace("{{centre}}", Http.escape(centreName))
-        .replace("{{error}}", failed ? "<p class=\"error\" id=\"login-error\">"
-            + (en ? "Wrong username or password." : "用户名或密码错误。") + "</p>" : "");
+        .replace("{{lang}}", en ? "en" : "zh-CN")
+        .replace("{{title}}", en ? "Sign in · Integrity Weather Station" : "登录 · 廉情气象站")
+        .replace("{{switchHref}}", en ? "/login?lang=zh" : "/login?lang=en")
+        .replace("{{switchText}}", en ? "中文" : "EN")
+        .replace("{{heading}}", en ? "Integrity Weather Station" : "廉情气象站")
+        .replace("{{subtitle}}", en ? "e-supervision, live" : "电子监察实时监测")
+        .replace("{{username}}", en ? "Username" : "用户名")
+        .replace("{{password}}", en ? "Password" : "密码")
+        .replace("{{signIn}}", en ? "Sign in" : "登录")
+        .replace("{{error}}", error == null ? "" : "<p class=\"error\" id=\"login-error\">" + Http.escape(error) + "</p>")
+        .replace("{{centre}}", Http.escape(centreName));
     Http.html(ex, status, page);
   }
 
@@ -259,14 +281,24 @@ public final class WebApp implements HttpHandler {
     String body = Http.body(ex);
     Map<String, String> form = Http.form(body);
     String password = form.getOrDefault("password", "");
-    Optional<Sessions.Session> s = sessions.signIn(form.get("username"), password.toCharArray());
-    if (s.isEmpty()) {
+    Sessions.Attempt attempt = sessions.signIn(form.get("username"), password.toCharArray());
+    boolean en = english(ex);
+    if (attempt instanceof Sessions.Accepted accepted) {
+      ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + accepted.session().token()
+          + "; Path=/; HttpOnly; SameSite=Strict");
+      Http.redirect(ex, "/");
+    } else if (attempt instanceof Sessions.LockedOut locked) {
+      long seconds = Math.max(1, Duration.between(clock.instant(), locked.until()).toSeconds());
+      long minutes = (seconds + 59) / 60;
+      LOG.warn("console: sign-in for '{}' refused: {} failures in a row, locked until {}", form.get("username"),
+          Sessions.MAX_FAILURES, locked.until());
+      ex.getResponseHeaders().set("Retry-After", String.valueOf(seconds));
+      loginPage(ex, 429, en ? "Too many failed sign-ins for this username: try again in " + minutes + " min."
+          : "该用户名连续登录失败次数过多，已暂停登录，请 " + minutes + " 分钟后再试。", en);
+    } else {
       LOG.info("console: failed sign-in for '{}'", form.get("username"));
-      loginPage(ex, 401, true, "en".equals(form.get("lang")));
-      return;
+      loginPage(ex, 401, en ? "Wrong username or password." : "用户名或密码错误。", en);
     }
-    ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + s.get().token() + "; Path=/; HttpOnly; SameSite=Strict");
-    Http.redirect(ex, "/");
   }
 
   // ---------------------------------------------------------------- alerts

@@ -35,8 +35,10 @@ const I18N = {
   },
 };
 
+// The language is a cookie, not localStorage, so the server-rendered pages (sign-in, notice) follow the same switch.
+const LANG_COOKIE = 'probity_lang';
 const state = {
-  lang: localStorage.getItem('probity.lang') === 'en' ? 'en' : 'zh',
+  lang: document.cookie.split(';').some((c) => c.trim() === LANG_COOKIE + '=en') ? 'en' : 'zh',
   labels: null, me: null,
   units: new Map(),   // unitId -> tile
   alerts: new Map(),  // alertId -> alert view, the feed as filtered
@@ -252,25 +254,42 @@ function rowFor(a) {
   return r.tr;
 }
 
-function renderFeed(flashId) {
-  const sorted = [...state.alerts.values()].sort((x, y) => y.version - x.version).slice(0, FEED_LIMIT);
+function renderFeed(flashIds) {
+  const all = [...state.alerts.values()].sort((x, y) => y.version - x.version);
+  // Keep what the server's feed would show, so a wall screen's memory stays bounded.
+  for (const a of all.slice(FEED_LIMIT)) state.alerts.delete(a.alertId);
+  const sorted = all.slice(0, FEED_LIMIT);
   $('feed').replaceChildren(...sorted.map(rowFor));
   const shown = new Set(sorted.map((a) => a.alertId));
   for (const id of [...rows.keys()]) if (!shown.has(id)) rows.delete(id);
-  if (flashId && rows.has(flashId)) {
-    const tr = rows.get(flashId).tr;
-    tr.classList.remove('flash');
-    void tr.offsetWidth; // restart the animation
-    tr.classList.add('flash');
+  const flash = [...(flashIds || [])].filter((id) => rows.has(id)).map((id) => rows.get(id).tr);
+  if (flash.length > 0) {
+    flash.forEach((tr) => tr.classList.remove('flash'));
+    void $('feed').offsetWidth; // one layout restarts every changed row's animation
+    flash.forEach((tr) => tr.classList.add('flash'));
   }
   $('feed-empty').hidden = sorted.length > 0;
+}
+
+// A checkpoint commits its alerts at once, hundreds in a burst: drawing the feed (and forcing a
+// layout) per alert froze the page for tens of seconds, so changes are drawn once per frame.
+const feedChanges = { flash: new Set(), frame: 0 };
+function scheduleFeed(alertId) {
+  feedChanges.flash.add(alertId);
+  if (feedChanges.frame) return;
+  feedChanges.frame = requestAnimationFrame(() => {
+    const flash = feedChanges.flash;
+    feedChanges.flash = new Set();
+    feedChanges.frame = 0;
+    renderFeed(flash);
+  });
 }
 
 function onAlert(a) {
   const current = state.alerts.get(a.alertId);
   if (current && current.version > a.version) return;
   if (matches(a)) state.alerts.set(a.alertId, a); else state.alerts.delete(a.alertId);
-  renderFeed(a.alertId);
+  scheduleFeed(a.alertId);
   if (state.detailId === a.alertId) openDetail(a.alertId);
 }
 
@@ -408,7 +427,7 @@ async function main() {
   });
   $('lang-toggle').addEventListener('click', () => {
     state.lang = state.lang === 'en' ? 'zh' : 'en';
-    localStorage.setItem('probity.lang', state.lang);
+    document.cookie = LANG_COOKIE + '=' + state.lang + '; Path=/; Max-Age=31536000; SameSite=Strict';
     applyLanguage();
   });
   $('d-close').addEventListener('click', closeDetail);
