@@ -77,6 +77,11 @@ public final class JobEnvironment {
     // given or one it has emitted: rules build new alerts, RestampLateEvents emits a new record.
     conf.put("pipeline.object-reuse", "true");
     conf.put("state.backend.type", backend.name().toLowerCase(java.util.Locale.ROOT));
+    if (backend == StateBackend.ROCKSDB) {
+      // RocksDB is for state that outgrows memory: each checkpoint uploads only new SST files,
+      // not the whole state every interval.
+      conf.put("execution.checkpointing.incremental", "true");
+    }
     if (checkpointInterval != null) {
       conf.put("execution.checkpointing.interval", checkpointInterval.toMillis() + " ms");
       conf.put("execution.checkpointing.mode", "EXACTLY_ONCE");
