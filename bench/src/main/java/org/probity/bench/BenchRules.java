@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.probity.jobs.config.PaymentParameters;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.RulesFile;
 
@@ -25,6 +26,15 @@ final class BenchRules {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private BenchRules() {}
+
+  /** {@code config} with PAYMENT_SIGNATURE_CHAIN evaluated by {@code engine}. */
+  static ProbityConfig withEngine(ProbityConfig config, PaymentParameters.SignatureChainEngine engine) {
+    PaymentParameters p = config.payment();
+    return new ProbityConfig(config.zone(), config.holidayFiles(), config.dedupRetentionDays(), config.approval(),
+        new PaymentParameters(p.largeFundsThresholdFen(), p.duplicateWindowDays(), p.signatureWindowDays(),
+            p.decisionRetentionDays(), engine),
+        config.procurement(), config.decision(), config.index(), config.reference());
+  }
 
   /** The default rules file with {@code units} units in all (at least the default ones). */
   static ProbityConfig withUnits(int units) {

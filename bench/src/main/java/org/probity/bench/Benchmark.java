@@ -19,6 +19,8 @@ import org.probity.connectors.json.AvroJson;
 import org.probity.connectors.kafka.KafkaSettings;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.cli.JobEnvironment;
+import org.probity.jobs.config.PaymentParameters;
+import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.rules.Rule;
 import org.probity.jobs.rules.RuleSet;
 
@@ -34,8 +36,8 @@ public final class Benchmark {
         Runs the benchmark and prints the tables; writes them into docs/benchmarks.md.
         --quick        small sizes (about 2 minutes): for developing the harness, not for quoting
         --only LIST    some of: decode,inprocess,sql,scale,kafka (default: all)
-        --inprocess L  which in-process runs of figure 2, e.g. rocksdb:1 (default
-                       hashmap:1,hashmap:2,rocksdb:1,rocksdb:2): to profile one of them
+        --inprocess L  which in-process runs of figure 2, e.g. rocksdb:1 (default hashmap:1,hashmap:2,
+                       rocksdb:1,rocksdb:2,hashmap:2:keyed,rocksdb:2:keyed): to profile one of them
         --out FILE     the document to write the results into (default docs/benchmarks.md)
         --no-write     print only
       """;
@@ -43,7 +45,9 @@ public final class Benchmark {
   static final String END = "<!-- bench results: end -->";
   private static final List<String> SECTIONS = List.of("decode", "inprocess", "sql", "scale", "kafka");
 
-  private static final List<String> IN_PROCESS = List.of("hashmap:1", "hashmap:2", "rocksdb:1", "rocksdb:2");
+  /** backend:parallelism[:keyed] — keyed runs PAYMENT_SIGNATURE_CHAIN on its keyed engine instead of CEP. */
+  private static final List<String> IN_PROCESS = List.of("hashmap:1", "hashmap:2", "rocksdb:1", "rocksdb:2",
+      "hashmap:2:keyed", "rocksdb:2:keyed");
 
   private final Sizes sizes;
   private final List<String> inProcess;
@@ -56,44 +60,75 @@ public final class Benchmark {
     this.log = log;
   }
 
+  /** What the command line asks for. */
+  record Options(Sizes sizes, Set<String> only, Path out, boolean write, List<String> inProcess, boolean help) {}
+
   public static void main(String[] argv) throws Exception {
     Locale.setDefault(Locale.ROOT);
+    Options o;
+    try {
+      o = parse(argv);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage() + " (bench/run --help)");
+      System.exit(2);
+      return;
+    }
+    if (o.help()) {
+      System.out.print(HELP);
+      return;
+    }
+    Benchmark bench = new Benchmark(o.sizes(), o.inProcess(), System.err);
+    bench.run(o.only());
+    System.out.println(bench.md);
+    if (o.write()) {
+      writeInto(o.out(), bench.md.toString());
+      System.err.println("bench: results written into " + o.out());
+    }
+  }
+
+  /** The options of {@code argv}; a bad one is an IllegalArgumentException whose message is one line naming it. */
+  static Options parse(String[] argv) {
     Sizes sizes = Sizes.FULL;
     Set<String> only = new LinkedHashSet<>(SECTIONS);
     Path out = Path.of("docs/benchmarks.md");
     boolean write = true;
     List<String> inProcess = IN_PROCESS;
     for (int i = 0; i < argv.length; i++) {
-      switch (argv[i]) {
+      String option = argv[i];
+      switch (option) {
         case "--quick" -> sizes = Sizes.QUICK;
         case "--only" -> {
-          only = new LinkedHashSet<>(Arrays.asList(argv[++i].split(",")));
+          only = new LinkedHashSet<>(Arrays.asList(value(argv, ++i, option).split(",")));
           if (!SECTIONS.containsAll(only)) {
-            throw new IllegalArgumentException("--only: sections are " + SECTIONS + ", got " + only);
+            throw new IllegalArgumentException("--only: sections are " + String.join(",", SECTIONS) + ", got "
+                + String.join(",", only));
           }
         }
         case "--inprocess" -> {
-          inProcess = Arrays.asList(argv[++i].split(","));
-          if (!IN_PROCESS.containsAll(inProcess)) {
-            throw new IllegalArgumentException("--inprocess: runs are " + IN_PROCESS + ", got " + inProcess);
+          inProcess = Arrays.asList(value(argv, ++i, option).split(","));
+          for (String run : inProcess) {
+            if (!run.matches("(hashmap|rocksdb):[1-9][0-9]?(:keyed)?")) {
+              throw new IllegalArgumentException("--inprocess: a run is backend:parallelism[:keyed], e.g. "
+                  + "rocksdb:2:keyed, got \"" + run + "\"");
+            }
           }
         }
-        case "--out" -> out = Path.of(argv[++i]);
+        case "--out" -> out = Path.of(value(argv, ++i, option));
         case "--no-write" -> write = false;
         case "--help", "-h" -> {
-          System.out.print(HELP);
-          return;
+          return new Options(sizes, only, out, write, inProcess, true);
         }
-        default -> throw new IllegalArgumentException("unknown option " + argv[i] + "\n" + HELP);
+        default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
-    Benchmark bench = new Benchmark(sizes, inProcess, System.err);
-    bench.run(only);
-    System.out.println(bench.md);
-    if (write) {
-      writeInto(out, bench.md.toString());
-      System.err.println("bench: results written into " + out);
+    return new Options(sizes, only, out, write, inProcess, false);
+  }
+
+  private static String value(String[] argv, int i, String option) {
+    if (i >= argv.length) {
+      throw new IllegalArgumentException(option + " needs a value");
     }
+    return argv[i];
   }
 
   /** Replaces what lies between the result markers of {@code doc} (appends them if missing). */
@@ -196,17 +231,20 @@ public final class Benchmark {
 
   private void inProcessSection(BenchCluster cluster, Workload w, List<Row> rows) throws Exception {
     for (String run : inProcess) {
-      JobEnvironment.StateBackend backend =
-          JobEnvironment.StateBackend.valueOf(run.split(":")[0].toUpperCase(Locale.ROOT));
-      int p = Integer.parseInt(run.split(":")[1]);
+      String[] spec = run.split(":");
+      JobEnvironment.StateBackend backend = JobEnvironment.StateBackend.valueOf(spec[0].toUpperCase(Locale.ROOT));
+      int p = Integer.parseInt(spec[1]);
+      boolean keyed = spec.length > 2;
+      ProbityConfig config = keyed
+          ? BenchRules.withEngine(w.config(), PaymentParameters.SignatureChainEngine.KEYED) : w.config();
       List<Sample> samples = new ArrayList<>();
       Sample cut = null;
       boolean cutInWarmup = false;
       long alerts = 0;
       for (int r = 1; r <= sizes.runs() && cut == null; r++) {
-        log.println("bench: 2. in-process, " + backend + ", parallelism " + p + ", run " + r);
-        InProcessRun.Result result = InProcessRun.run(cluster, w.events(), w.config(),
-            InProcessRun.probity(w.config(), RuleSet.all()), p, backend, new int[] {w.warmupEnd()},
+        log.println("bench: 2. in-process, " + run + ", run " + r);
+        InProcessRun.Result result = InProcessRun.run(cluster, w.events(), config,
+            InProcessRun.probity(config, RuleSet.all()), p, backend, new int[] {w.warmupEnd()},
             new boolean[1], (job, m) -> { }, sizes.jobBudget());
         samples.addAll(result.segments());
         cut = result.cut();
@@ -214,7 +252,8 @@ public final class Benchmark {
         cutInWarmup = result.cutInWarmup();
       }
       rows.add(new Row("2", "Probity in-process, " + backend.name().toLowerCase(Locale.ROOT) + " state, parallelism "
-          + p, samples, cut, cut == null ? String.format("%,d alert records per run", alerts) : cutNote(cutInWarmup)));
+          + p + (keyed ? ", signature chain on the keyed engine" : ""), samples, cut,
+          cut == null ? String.format("%,d alert records per run", alerts) : cutNote(cutInWarmup)));
     }
   }
 

@@ -1,6 +1,7 @@
 package org.probity.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +48,18 @@ class HarnessTest {
     Benchmark.writeInto(doc, "table");
     assertThat(Files.readString(doc)).isEqualTo("# Benchmarks\n\n" + Benchmark.BEGIN + "\n\ntable\n\n"
         + Benchmark.END + "\n");
+  }
+
+  @Test
+  void aBadOptionIsOneLineNamingIt() {
+    assertThatThrownBy(() -> Benchmark.parse(new String[] {"--inprocess", "rocksdb:two"}))
+        .hasMessage("--inprocess: a run is backend:parallelism[:keyed], e.g. rocksdb:2:keyed, got \"rocksdb:two\"");
+    assertThatThrownBy(() -> Benchmark.parse(new String[] {"--only", "decode,speed"}))
+        .hasMessage("--only: sections are decode,inprocess,sql,scale,kafka, got decode,speed");
+    assertThatThrownBy(() -> Benchmark.parse(new String[] {"--out"})).hasMessage("--out needs a value");
+    assertThatThrownBy(() -> Benchmark.parse(new String[] {"--fast"})).hasMessage("unknown option --fast");
+    assertThat(Benchmark.parse(new String[] {"--inprocess", "hashmap:2:keyed", "--quick"}).inProcess())
+        .containsExactly("hashmap:2:keyed");
   }
 
   @Test

@@ -9,15 +9,22 @@ import java.io.Serializable;
  * @param duplicateWindowDays SAME_INVOICE looks back this many days
  * @param signatureWindowDays 三审三签 partial matches of a voucher never paid are pruned after this
  * @param decisionRetentionDays a DECIDED record can be cited by payments for this long
+ * @param signatureChainEngine how 三审三签 is evaluated: the Flink CEP pattern, or the keyed
+ *     function with the same verdicts for RocksDB deployments (docs/benchmarks.md)
  */
 public record PaymentParameters(
     long largeFundsThresholdFen,
     int duplicateWindowDays,
     int signatureWindowDays,
-    int decisionRetentionDays)
+    int decisionRetentionDays,
+    SignatureChainEngine signatureChainEngine)
     implements Serializable {
 
-  public static final PaymentParameters DEFAULTS = new PaymentParameters(10_000_000L, 365, 90, 730);
+  /** PAYMENT_SIGNATURE_CHAIN's two implementations; identical alerts, different cost per state backend. */
+  public enum SignatureChainEngine { CEP, KEYED }
+
+  public static final PaymentParameters DEFAULTS =
+      new PaymentParameters(10_000_000L, 365, 90, 730, SignatureChainEngine.CEP);
 
   static PaymentParameters from(ConfigNode n) {
     PaymentParameters d = DEFAULTS;
@@ -25,8 +32,18 @@ public record PaymentParameters(
         n.fen("largeFundsThresholdFen", d.largeFundsThresholdFen),
         n.integer("duplicateWindowDays", d.duplicateWindowDays, 1, 3650),
         n.integer("signatureWindowDays", d.signatureWindowDays, 1, 3650),
-        n.integer("decisionRetentionDays", d.decisionRetentionDays, 1, 36500));
+        n.integer("decisionRetentionDays", d.decisionRetentionDays, 1, 36500),
+        engine(n, d.signatureChainEngine));
     n.finish();
     return p;
+  }
+
+  private static SignatureChainEngine engine(ConfigNode n, SignatureChainEngine fallback) {
+    String value = n.string("signatureChainEngine", fallback.name().toLowerCase(java.util.Locale.ROOT));
+    return switch (value) {
+      case "cep" -> SignatureChainEngine.CEP;
+      case "keyed" -> SignatureChainEngine.KEYED;
+      default -> throw n.error("signatureChainEngine", "must be cep or keyed, got \"" + value + "\"");
+    };
   }
 }

@@ -23,6 +23,7 @@ import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.RulesFile;
 import org.probity.jobs.generate.GeneratorSettings;
 import org.probity.jobs.generate.TrafficGenerator;
+import org.probity.jobs.rules.payment.KeyedSignatureChain;
 import org.probity.jobs.rules.payment.SignatureChainRule;
 import org.probity.jobs.testing.GroundTruth;
 import org.probity.schema.Alert;

@@ -2,6 +2,8 @@ package org.probity.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -10,7 +12,7 @@ import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.probity.connectors.file.JsonLinesWriter;
 import org.probity.connectors.json.AvroJson;
 import org.probity.jobs.config.ProbityConfig;
@@ -41,11 +43,10 @@ class PaymentDecisionReplayTest {
   @TempDir
   Path dir;
 
-  private final ProbityConfig config = RulesFile.defaults();
-
-  @ParameterizedTest(name = "disorder {0} s")
-  @ValueSource(ints = {0, 90})
-  void aMonthDenseWithViolationsReplaysToItsGroundTruth(int disorderSeconds) throws Exception {
+  @ParameterizedTest(name = "disorder {0} s, signature chain engine {1}")
+  @CsvSource({"0, cep", "90, cep", "90, keyed"})
+  void aMonthDenseWithViolationsReplaysToItsGroundTruth(int disorderSeconds, String engine) throws Exception {
+    ProbityConfig config = withSignatureChainEngine(engine);
     Path events = dir.resolve("events.jsonl");
     TrafficGenerator generator = new TrafficGenerator(config,
         GeneratorSettings.DEFAULTS.withViolationRate(0.3).withDisorderSeconds(disorderSeconds));
@@ -62,5 +63,17 @@ class PaymentDecisionReplayTest {
     ReplayCommand.Result result = ReplayCommand.replay(config, events, null, Duration.ofMinutes(2), 2, System.err);
     assertThat(result.deadLetters()).isEmpty();
     GroundTruth.assertSameAlerts(result.alerts(), truth);
+  }
+
+  /** The shipped rules file with its signatureChainEngine set to {@code engine}. */
+  private static ProbityConfig withSignatureChainEngine(String engine) throws Exception {
+    try (InputStream in = RulesFile.class.getClassLoader().getResourceAsStream(RulesFile.DEFAULT_RESOURCE)) {
+      String shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(shipped).contains("signatureChainEngine: cep");
+      ProbityConfig config = RulesFile.parse(shipped.replace("signatureChainEngine: cep",
+          "signatureChainEngine: " + engine), "default-rules.yaml with engine " + engine);
+      assertThat(config.payment().signatureChainEngine().name()).isEqualToIgnoringCase(engine);
+      return config;
+    }
   }
 }

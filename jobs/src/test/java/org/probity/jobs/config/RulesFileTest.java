@@ -62,6 +62,8 @@ class RulesFileTest {
     return Stream.of(
         Arguments.of("parameters: {approval: {noticeWorkingDays: one}}",
             "r.yaml: parameters.approval.noticeWorkingDays: must be a whole number from 0 to 365, got \"one\""),
+        Arguments.of("parameters: {payment: {signatureChainEngine: fast}}",
+            "r.yaml: parameters.payment.signatureChainEngine: must be cep or keyed, got \"fast\""),
         Arguments.of("parameters: {approval: {noticeDays: 1}}",
             "r.yaml: parameters.approval.noticeDays: unknown field"),
         Arguments.of("parameters: {procurement: {tenderThresholdFen: -5}}",

@@ -67,6 +67,9 @@ import org.probity.schema.SubjectType;
  * starts a partial match of its own, with a window timer {@code signatureWindowDays} ahead and, on
  * RocksDB, several prefix seeks each time the operator advances its clock for the voucher; leaving
  * out one event in five of a voucher's life cut the rule's cost accordingly (docs/benchmarks.md).
+ * With {@code signatureChainEngine: keyed} the same verdicts come from {@link KeyedSignatureChain}
+ * instead (operator uid {@code rule-payment-signature-chain-keyed}; switching engines starts the
+ * vouchers in flight afresh, so restore with {@code --allowNonRestoredState}).
  */
 public final class SignatureChainRule implements Rule {
   public static final int VERSION = 1;
@@ -83,9 +86,16 @@ public final class SignatureChainRule implements Rule {
 
   @Override
   public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    DataStream<PaymentEvent> neverLate = events.payments()
+    DataStream<PaymentEvent> steps = events.payments()
         .filter(e -> e.getAction() != PaymentAction.SUBMITTED)
-        .name("PAYMENT_SIGNATURE_CHAIN signatures, returns and payments")
+        .name("PAYMENT_SIGNATURE_CHAIN signatures, returns and payments");
+    if (config.payment().signatureChainEngine() == PaymentParameters.SignatureChainEngine.KEYED) {
+      return steps.keyBy(PaymentEvent::getVoucherId)
+          .process(new KeyedSignatureChain(config.payment()), TypeInformation.of(Alert.class))
+          .uid("rule-payment-signature-chain-keyed")
+          .name("PAYMENT_SIGNATURE_CHAIN keyed");
+    }
+    DataStream<PaymentEvent> neverLate = steps
         .transform("restamp late payments", TypeInformation.of(PaymentEvent.class), new RestampLateEvents<>())
         .uid("rule-payment-signature-chain-restamp");
     return CEP.pattern(neverLate.keyBy(PaymentEvent::getVoucherId), pattern(config.payment()), BY_EVENT_ID)

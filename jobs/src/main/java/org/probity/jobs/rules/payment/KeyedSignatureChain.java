@@ -1,4 +1,4 @@
-package org.probity.jobs.bench;
+package org.probity.jobs.rules.payment;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,16 +10,20 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 import org.probity.jobs.config.PaymentParameters;
 import org.probity.jobs.rules.EventTimeOrderedFunction;
-import org.probity.jobs.rules.payment.SignatureChainRule;
 import org.probity.schema.Alert;
 import org.probity.schema.PaymentEvent;
 
 /**
- * PAYMENT_SIGNATURE_CHAIN written by hand as a keyed function, to measure against the CEP rule
- * ({@link SignatureChainRule}) on the same input. Same semantics: per voucher, in event-time order
- * (ties by eventId), the SIGNED events since the last REJECTED or PAID and within {@code
- * signatureWindowDays} are judged at PAID by the same {@link SignatureChainRule#judge}. It keeps only
- * the SIGNED events (CEP must buffer every event its pattern can take) and one pruning timer.
+ * PAYMENT_SIGNATURE_CHAIN as a keyed function: the rule's engine when the rules file says {@code
+ * signatureChainEngine: keyed}. Same semantics as the CEP pattern of {@link SignatureChainRule}: per
+ * voucher, in event-time order (ties by eventId), the SIGNED events since the last REJECTED or PAID
+ * and within {@code signatureWindowDays} are judged at PAID by the same {@link
+ * SignatureChainRule#judge}. It keeps only the SIGNED events and one pruning timer per voucher.
+ *
+ * <p>Why it exists beside CEP: Flink CEP starts a partial match at every event and, on RocksDB,
+ * seeks its shared buffer's map states each time it advances a voucher's clock; in Flink 2.2 those
+ * seeks scan the tombstones of every emptied voucher after it (FLINK-40584), which made the CEP
+ * operator the whole pipeline's bottleneck on RocksDB (docs/benchmarks.md).
  */
 public final class KeyedSignatureChain extends EventTimeOrderedFunction<String, PaymentEvent, Alert> {
   private static final long serialVersionUID = 1L;

@@ -1,0 +1,103 @@
+package org.probity.jobs.rules.payment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.probity.jobs.rules.payment.Vouchers.DAY;
+import static org.probity.jobs.rules.payment.Vouchers.MINUTE;
+import static org.probity.jobs.rules.payment.Vouchers.T0;
+import static org.probity.jobs.rules.payment.Vouchers.feed;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+import org.probity.jobs.config.PaymentParameters;
+import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.config.RulesFile;
+import org.probity.jobs.generate.GeneratorSettings;
+import org.probity.jobs.generate.TrafficGenerator;
+import org.probity.schema.Alert;
+import org.probity.schema.PaymentAction;
+import org.probity.schema.PaymentEvent;
+import org.probity.schema.SignerRole;
+
+/** The keyed engine of PAYMENT_SIGNATURE_CHAIN: the CEP pattern's verdicts, and nothing left behind. */
+class KeyedSignatureChainTest {
+  private final PaymentParameters parameters = PaymentParameters.DEFAULTS;
+
+  private KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> keyed() throws Exception {
+    KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> h = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new KeyedSignatureChain(parameters)), PaymentEvent::getVoucherId, Types.STRING);
+    ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
+    h.open();
+    return h;
+  }
+
+  @Test
+  void raisesExactlyWhatTheCepPatternRaisesOnAMonthOfGeneratedPayments() throws Exception {
+    ProbityConfig config = RulesFile.defaults();
+    List<PaymentEvent> payments = new ArrayList<>();
+    for (SpecificRecordBase e : new TrafficGenerator(config, GeneratorSettings.DEFAULTS.withScale(5).withDays(30)
+        .withDisorderSeconds(60))) {
+      if (e instanceof PaymentEvent p && p.getAction() != PaymentAction.SUBMITTED) {
+        payments.add(p);
+      }
+    }
+    try (var cep = SignatureChainRuleTest.cep(parameters); var keyed = keyed()) {
+      long watermark = Long.MIN_VALUE;
+      int n = 0;
+      for (PaymentEvent p : payments) {
+        long t = p.getEventTime().toEpochMilli();
+        cep.processElement(p, t);
+        keyed.processElement(p, t);
+        watermark = Math.max(watermark, t - 120_000);
+        if (++n % 64 == 0) {
+          cep.processWatermark(watermark);
+          keyed.processWatermark(watermark);
+        }
+      }
+      long end = payments.stream().mapToLong(p -> p.getEventTime().toEpochMilli()).max().orElseThrow() + DAY;
+      cep.processWatermark(end);
+      keyed.processWatermark(end);
+      Comparator<Alert> byId = Comparator.comparing(Alert::getAlertId);
+      List<Alert> expected = cep.extractOutputValues().stream().sorted(byId).toList();
+      assertThat(expected).as("the generator plants signature-chain violations").isNotEmpty();
+      assertThat(keyed.extractOutputValues().stream().sorted(byId).toList()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aPaidVoucherLeavesNoStateAndNoTimer() throws Exception {
+    Vouchers v = new Vouchers();
+    try (var h = keyed()) {
+      feed(h, v.signed("V1", "U01-D", SignerRole.DEPUTY, T0, 100), v.signed("V1", "U01-J", SignerRole.DISCIPLINE,
+          T0 + MINUTE, 100));
+      h.processWatermark(T0 + MINUTE);
+      assertThat(h.numKeyedStateEntries()).as("signatures wait for PAID").isPositive();
+      assertThat(h.numEventTimeTimers()).as("the pruning timer").isEqualTo(1);
+
+      feed(h, v.event("V1", PaymentAction.PAID, T0 + 2 * MINUTE, 100));
+      h.processWatermark(T0 + 2 * MINUTE);
+      assertThat(h.extractOutputValues()).extracting(Alert::getReason).containsExactly(
+          SignatureChainRule.MISSING_SIGNATURE);
+      assertThat(h.numKeyedStateEntries()).isZero();
+      assertThat(h.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void anUnpaidVoucherIsForgottenAfterTheSignatureWindow() throws Exception {
+    Vouchers v = new Vouchers();
+    try (var h = keyed()) {
+      feed(h, v.signed("V1", "U01-D", SignerRole.DEPUTY, T0, 100));
+      h.processWatermark(T0 + parameters.signatureWindowDays() * DAY);
+      assertThat(h.extractOutputValues()).isEmpty();
+      assertThat(h.numKeyedStateEntries()).isZero();
+      assertThat(h.numEventTimeTimers()).isZero();
+    }
+  }
+}
