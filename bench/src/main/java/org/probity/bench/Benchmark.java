@@ -38,11 +38,16 @@ public final class Benchmark {
         --only LIST    some of: decode,inprocess,sql,scale,kafka (default: all)
         --inprocess L  which in-process runs of figure 2, e.g. rocksdb:1 (default hashmap:1,hashmap:2,
                        rocksdb:1,rocksdb:2,hashmap:2:keyed,rocksdb:2:keyed): to profile one of them
+        --scale-steps L  the open-case populations of figure 4, ascending (default 10000,100000,1000000)
+        --scale-budget M minutes the RocksDB scale job may take (default 8)
+        --block NAME   write into the result block NAME of the document instead of the main one, so a
+                       separate run (e.g. --only scale --scale-steps 10000,1000000,10000000) keeps its own
         --out FILE     the document to write the results into (default docs/benchmarks.md)
         --no-write     print only
       """;
-  static final String BEGIN = "<!-- bench results: begin (written by bench/run; edits here are overwritten) -->";
-  static final String END = "<!-- bench results: end -->";
+  static final String MAIN_BLOCK = "main";
+  static final String BEGIN = begin(MAIN_BLOCK);
+  static final String END = end(MAIN_BLOCK);
   private static final List<String> SECTIONS = List.of("decode", "inprocess", "sql", "scale", "kafka");
 
   /** backend:parallelism[:keyed] — keyed runs PAYMENT_SIGNATURE_CHAIN on its keyed engine instead of CEP. */
@@ -61,7 +66,8 @@ public final class Benchmark {
   }
 
   /** What the command line asks for. */
-  record Options(Sizes sizes, Set<String> only, Path out, boolean write, List<String> inProcess, boolean help) {}
+  record Options(Sizes sizes, Set<String> only, Path out, boolean write, List<String> inProcess, String block,
+      boolean help) {}
 
   public static void main(String[] argv) throws Exception {
     Locale.setDefault(Locale.ROOT);
@@ -81,7 +87,7 @@ public final class Benchmark {
     bench.run(o.only());
     System.out.println(bench.md);
     if (o.write()) {
-      writeInto(o.out(), bench.md.toString());
+      writeInto(o.out(), bench.md.toString(), o.block());
       System.err.println("bench: results written into " + o.out());
     }
   }
@@ -93,6 +99,9 @@ public final class Benchmark {
     Path out = Path.of("docs/benchmarks.md");
     boolean write = true;
     List<String> inProcess = IN_PROCESS;
+    int[] scaleSteps = null;
+    Integer scaleBudgetMinutes = null;
+    String block = MAIN_BLOCK;
     for (int i = 0; i < argv.length; i++) {
       String option = argv[i];
       switch (option) {
@@ -113,15 +122,52 @@ public final class Benchmark {
             }
           }
         }
+        case "--scale-steps" -> {
+          String list = value(argv, ++i, option);
+          try {
+            scaleSteps = Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--scale-steps: whole numbers separated by commas, got \"" + list + "\"");
+          }
+          for (int k = 0; k < scaleSteps.length; k++) {
+            if (scaleSteps[k] < 1_000 || k > 0 && scaleSteps[k] <= scaleSteps[k - 1]) {
+              throw new IllegalArgumentException("--scale-steps: ascending populations of at least 1000, got "
+                  + list);
+            }
+          }
+        }
+        case "--scale-budget" -> {
+          String minutes = value(argv, ++i, option);
+          try {
+            scaleBudgetMinutes = Integer.parseInt(minutes);
+          } catch (NumberFormatException e) {
+            scaleBudgetMinutes = 0;
+          }
+          if (scaleBudgetMinutes < 1) {
+            throw new IllegalArgumentException("--scale-budget: whole minutes ≥ 1, got \"" + minutes + "\"");
+          }
+        }
+        case "--block" -> {
+          block = value(argv, ++i, option);
+          if (!block.matches("[a-z0-9-]+")) {
+            throw new IllegalArgumentException("--block: lower-case letters, digits and dashes, got \"" + block + "\"");
+          }
+        }
         case "--out" -> out = Path.of(value(argv, ++i, option));
         case "--no-write" -> write = false;
         case "--help", "-h" -> {
-          return new Options(sizes, only, out, write, inProcess, true);
+          return new Options(sizes, only, out, write, inProcess, block, true);
         }
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
-    return new Options(sizes, only, out, write, inProcess, false);
+    if (scaleSteps != null) {
+      sizes = sizes.withOpenCasesSteps(scaleSteps);
+    }
+    if (scaleBudgetMinutes != null) {
+      sizes = sizes.withScaleBudget(Duration.ofMinutes(scaleBudgetMinutes));
+    }
+    return new Options(sizes, only, out, write, inProcess, block, false);
   }
 
   private static String value(String[] argv, int i, String option) {
@@ -131,14 +177,28 @@ public final class Benchmark {
     return argv[i];
   }
 
-  /** Replaces what lies between the result markers of {@code doc} (appends them if missing). */
-  static void writeInto(Path doc, String results) throws IOException {
+  /** The first marker of result block {@code name}; the main block keeps its original marker. */
+  static String begin(String name) {
+    return name.equals(MAIN_BLOCK)
+        ? "<!-- bench results: begin (written by bench/run; edits here are overwritten) -->"
+        : "<!-- bench results " + name + ": begin (written by bench/run --block " + name
+            + "; edits here are overwritten) -->";
+  }
+
+  static String end(String name) {
+    return name.equals(MAIN_BLOCK) ? "<!-- bench results: end -->" : "<!-- bench results " + name + ": end -->";
+  }
+
+  /** Replaces what lies between the markers of result block {@code name} of {@code doc} (appends them if missing). */
+  static void writeInto(Path doc, String results, String name) throws IOException {
     String text = Files.exists(doc) ? Files.readString(doc, StandardCharsets.UTF_8) : "";
-    int begin = text.indexOf(BEGIN);
-    int end = text.indexOf(END);
-    String block = BEGIN + "\n\n" + results.strip() + "\n\n" + END;
+    String first = begin(name);
+    String last = end(name);
+    int begin = text.indexOf(first);
+    int end = text.indexOf(last);
+    String block = first + "\n\n" + results.strip() + "\n\n" + last;
     String updated = begin >= 0 && end > begin
-        ? text.substring(0, begin) + block + text.substring(end + END.length())
+        ? text.substring(0, begin) + block + text.substring(end + last.length())
         : text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "\n" + block + "\n";
     Files.writeString(doc, updated, StandardCharsets.UTF_8);
   }
@@ -411,7 +471,8 @@ public final class Benchmark {
   private void scaleSection(BenchCluster cluster) throws Exception {
     md.append("\n### 4. Scale\n\nAt each step a batch grows the standing population (open cases; half as many "
         + "vouchers in flight and split keys), then the shipped generator's mix runs on top of it, timed. State per "
-        + "subject = growth of a full checkpoint over that part of the batch ÷ subjects added. Parallelism 2.\n");
+        + "subject = growth of a full checkpoint over that part of the batch ÷ subjects added. Parallelism 2; on "
+        + "RocksDB the signature chain runs on its keyed engine, as recommended there.\n");
     int[] heapSteps = Arrays.stream(sizes.openCasesSteps()).filter(n -> n <= HEAP_SCALE_LIMIT).toArray();
     for (JobEnvironment.StateBackend backend : List.of(JobEnvironment.StateBackend.HASHMAP,
         JobEnvironment.StateBackend.ROCKSDB)) {
@@ -421,7 +482,10 @@ public final class Benchmark {
       ScaleWorkload w = ScaleWorkload.generate(sizes, steps);
       log.printf("bench: 4. scale, %s: %,d events%n", backend, w.events().size());
       Duration budget = heap ? sizes.jobBudget() : sizes.scaleBudget();
-      scaleTable(backend, ScaleRun.run(cluster, w, backend, 2, sizes.scaleSegments(), budget), budget);
+      // RocksDB as recommended for it: the signature chain on its keyed engine (see figure 2).
+      ProbityConfig config = heap ? w.config()
+          : BenchRules.withEngine(w.config(), PaymentParameters.SignatureChainEngine.KEYED);
+      scaleTable(backend, ScaleRun.run(cluster, w, config, backend, 2, sizes.scaleSegments(), budget), budget);
     }
     md.append("\nNot measured: ").append(notMeasuredAtScale()).append("\n");
   }

@@ -15,10 +15,11 @@ import org.apache.flink.runtime.checkpoint.TaskStateStats;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionJobVertex;
 import org.probity.jobs.cli.JobEnvironment;
+import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.rules.RuleSet;
 
 /**
- * Figure 4: one job over a {@link ScaleWorkload}. Before and after each kind of population batch
+ * Figure 4: one job over a {@link ScaleWorkload}, with the rules file {@code config}. Before and after each kind of population batch
  * the readers pause and the harness takes a full checkpoint, so the growth of the checkpointed
  * state divided by what was added is the state each open case, voucher in flight and split key
  * costs, per operator; the checkpoint after the batch is the checkpoint size and duration at that
@@ -77,8 +78,8 @@ final class ScaleRun {
     }
   }
 
-  static List<Step> run(BenchCluster cluster, ScaleWorkload w, JobEnvironment.StateBackend backend, int parallelism,
-      int segments, Duration budget) throws Exception {
+  static List<Step> run(BenchCluster cluster, ScaleWorkload w, ProbityConfig config,
+      JobEnvironment.StateBackend backend, int parallelism, int segments, Duration budget) throws Exception {
     int steps = w.openCases().length;
     List<Integer> marks = new ArrayList<>();
     List<Boolean> pauses = new ArrayList<>();
@@ -103,8 +104,8 @@ final class ScaleRun {
       pauseArray[i] = pauses.get(i);
     }
     Map<Integer, Checkpoint> checkpointAtMark = new LinkedHashMap<>();
-    InProcessRun.Result result = InProcessRun.run(cluster, w.events(), w.config(),
-        InProcessRun.probity(w.config(), RuleSet.all()), parallelism, backend, markArray, pauseArray,
+    InProcessRun.Result result = InProcessRun.run(cluster, w.events(), config,
+        InProcessRun.probity(config, RuleSet.all()), parallelism, backend, markArray, pauseArray,
         (job, mark) -> checkpointAtMark.put(mark, checkpoint(cluster, job)), budget);
 
     List<Step> figures = new ArrayList<>();

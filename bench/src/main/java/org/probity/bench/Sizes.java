@@ -46,4 +46,16 @@ record Sizes(String name, int units, int scale, int days, int warmupDays, int ca
         + " regular suppliers; scale steps " + Arrays.toString(openCasesSteps) + " open cases; at most "
         + jobBudget.toMinutes() + " min per job (" + scaleBudget.toMinutes() + " min for the RocksDB scale job)";
   }
+
+  Sizes withOpenCasesSteps(int[] steps) {
+    return new Sizes(name, units, scale, days, warmupDays, casesPerUnitDay, caseOpenDays, vouchersPerUnitDay,
+        voucherOpenDays, repeatOrdersPerUnitDay, suppliersPerUnit, runs, segments, decodePasses, kafkaPasses,
+        steps.clone(), scaleSegments, latencySeconds, jobBudget, scaleBudget);
+  }
+
+  Sizes withScaleBudget(Duration budget) {
+    return new Sizes(name, units, scale, days, warmupDays, casesPerUnitDay, caseOpenDays, vouchersPerUnitDay,
+        voucherOpenDays, repeatOrdersPerUnitDay, suppliersPerUnit, runs, segments, decodePasses, kafkaPasses,
+        openCasesSteps, scaleSegments, latencySeconds, jobBudget, budget);
+  }
 }

@@ -36,16 +36,26 @@ class HarnessTest {
     Path doc = dir.resolve("benchmarks.md");
     Files.writeString(doc, "# Benchmarks\n\nMethod.\n\n" + Benchmark.BEGIN + "\nold table\n" + Benchmark.END
         + "\n\n## Tuning log\nkept\n", StandardCharsets.UTF_8);
-    Benchmark.writeInto(doc, "new table\n");
+    Benchmark.writeInto(doc, "new table\n", Benchmark.MAIN_BLOCK);
     assertThat(Files.readString(doc)).isEqualTo("# Benchmarks\n\nMethod.\n\n" + Benchmark.BEGIN
         + "\n\nnew table\n\n" + Benchmark.END + "\n\n## Tuning log\nkept\n");
+  }
+
+  @Test
+  void aNamedBlockLeavesTheMainOneAlone(@TempDir Path dir) throws Exception {
+    Path doc = dir.resolve("benchmarks.md");
+    Files.writeString(doc, Benchmark.BEGIN + "\nmain\n" + Benchmark.END + "\n", StandardCharsets.UTF_8);
+    Benchmark.writeInto(doc, "ten million", "scale-10m");
+    Benchmark.writeInto(doc, "ten million, again", "scale-10m");
+    assertThat(Files.readString(doc)).isEqualTo(Benchmark.BEGIN + "\nmain\n" + Benchmark.END + "\n\n"
+        + Benchmark.begin("scale-10m") + "\n\nten million, again\n\n" + Benchmark.end("scale-10m") + "\n");
   }
 
   @Test
   void resultsAreAppendedToADocumentWithoutMarkers(@TempDir Path dir) throws Exception {
     Path doc = dir.resolve("benchmarks.md");
     Files.writeString(doc, "# Benchmarks\n", StandardCharsets.UTF_8);
-    Benchmark.writeInto(doc, "table");
+    Benchmark.writeInto(doc, "table", Benchmark.MAIN_BLOCK);
     assertThat(Files.readString(doc)).isEqualTo("# Benchmarks\n\n" + Benchmark.BEGIN + "\n\ntable\n\n"
         + Benchmark.END + "\n");
   }
@@ -58,6 +68,13 @@ class HarnessTest {
         .hasMessage("--only: sections are decode,inprocess,sql,scale,kafka, got decode,speed");
     assertThatThrownBy(() -> Benchmark.parse(new String[] {"--out"})).hasMessage("--out needs a value");
     assertThatThrownBy(() -> Benchmark.parse(new String[] {"--fast"})).hasMessage("unknown option --fast");
+    assertThatThrownBy(() -> Benchmark.parse(new String[] {"--scale-steps", "10000,5000"}))
+        .hasMessage("--scale-steps: ascending populations of at least 1000, got 10000,5000");
+    assertThat(Benchmark.parse(new String[] {"--scale-steps", "10000,10000000", "--scale-budget", "60"}).sizes())
+        .satisfies(s -> {
+          assertThat(s.openCasesSteps()).containsExactly(10_000, 10_000_000);
+          assertThat(s.scaleBudget()).hasMinutes(60);
+        });
     assertThat(Benchmark.parse(new String[] {"--inprocess", "hashmap:2:keyed", "--quick"}).inProcess())
         .containsExactly("hashmap:2:keyed");
   }
