@@ -37,6 +37,25 @@ import org.probity.schema.codec.SingleObjectCodec;
  * until Ctrl-C (or {@code --seconds}).
  */
 final class Demo {
+  /**
+   * The demo's traffic: ten years of a county, with units that differ, so that the board settles
+   * to the mix seed 003 reports (镇海, 2008: of 196 units 74 green, 6 red, the rest orange) rather
+   * than every unit alike and all red. The arithmetic, with the rules file's index (a 90-day
+   * window, YELLOW 2, RED 5, orange at 4, red at 15): at scale 2 a day of the county is about 200
+   * events, so 500 events/s is about 2.5 days of event time per second and the window about 36 s
+   * (scale 2 rather than generate's 4, whose window takes 73 s, so the board settles in the first
+   * minute or so of traffic);
+   * a unit violating at 5% scores some 80 points a window, at 0.5% some 8 (two or three cards,
+   * orange). Spread 20 puts the units' rates between about 0.07% and 1.5%, expected scores between
+   * about 1 and 24: the cleanest four or five stay green most of the time, the most
+   * violation-prone three or four are red about half of it, the rest mostly orange. A score is a
+   * handful of cards entering and leaving the window, so tiles change colour every few seconds
+   * while the counts hold (measured over 1200 days with the default seed: on average 4.5 green,
+   * 5.2 orange, 2.3 red; never more than 4 red, no red 2% of the time).
+   */
+  static final GeneratorSettings TRAFFIC = GeneratorSettings.DEFAULTS.withDays(3650).withScale(2)
+      .withViolationRate(0.005).withUnitSpread(20);
+
   static final String HELP = """
       probity demo [options]
         Starts Kafka, Flink and the console in this process, generates traffic and shows the alerts
@@ -45,8 +64,14 @@ final class Demo {
         --seconds N              stop after N seconds (default: run until Ctrl-C)
         --checkpoint-interval D  exactly-once alert latency (default 2s)
         --rules FILE             the rules file (default: the one shipped in the jar)
-        --scale N / --violation-rate R / --seed N   as for generate
-      """;
+        --scale N                subjects per unit, working day and stream (default %d)
+        --violation-rate R       share of subjects with a planted violation, on average over the
+                                 units (default %s)
+        --unit-spread S          the most violation-prone unit violates S times as often as the
+                                 cleanest (default %s: a few units red, most green or orange;
+                                 1: every unit alike)
+        --seed N                 which units are which, and all the traffic (default %d)
+      """.formatted(TRAFFIC.scale(), TRAFFIC.violationRate(), TRAFFIC.unitSpread(), TRAFFIC.seed());
 
   private Demo() {}
 
@@ -61,7 +86,7 @@ final class Demo {
 
   private static int run(String[] argv, PrintStream out) throws Exception {
     Args args = Args.parse("demo", argv, Set.of("rate", "seconds", "checkpoint-interval", "rules", "scale",
-        "violation-rate", "seed"), Set.of());
+        "violation-rate", "unit-spread", "seed"), Set.of());
     if (args.help()) {
       out.print(HELP);
       return 0;
@@ -70,9 +95,10 @@ final class Demo {
     int seconds = args.integer("seconds", 0, 0, 1_000_000);
     Duration checkpoint = args.duration("checkpoint-interval", Duration.ofSeconds(2));
     ProbityConfig config = args.has("rules") ? RulesFile.load(Path.of(args.required("rules"))) : RulesFile.defaults();
-    GeneratorSettings d = GeneratorSettings.DEFAULTS;
-    GeneratorSettings generatorSettings = new GeneratorSettings(args.longValue("seed", d.seed()), d.start(), 3650,
-        args.integer("scale", d.scale(), 1, 10_000), args.decimal("violation-rate", d.violationRate(), 0, 1), 0);
+    GeneratorSettings generatorSettings = TRAFFIC.withSeed(args.longValue("seed", TRAFFIC.seed()))
+        .withScale(args.integer("scale", TRAFFIC.scale(), 1, 10_000))
+        .withViolationRate(args.decimal("violation-rate", TRAFFIC.violationRate(), 0, 1))
+        .withUnitSpread(args.decimal("unit-spread", TRAFFIC.unitSpread(), 1, 1_000_000));
 
     Path dir = Files.createTempDirectory("probity-demo");
     // Ctrl-C: the hook asks the loop to stop, then holds the JVM until everything is closed.

@@ -37,16 +37,19 @@ final class GenerateCommand {
         --days N                 (default %d)
         --scale N                subjects per unit, working day and stream (default %d)
         --violation-rate R       share of subjects with a planted violation, 0..1 (default %s)
+        --unit-spread S          the most violation-prone unit violates S times as often as the
+                                 cleanest, the others evenly between on a log scale, averaging R
+                                 (which unit is which: from the seed) (default %s: every unit alike)
         --disorder-seconds N     emit events up to N s out of event-time order (default 0)
       """.formatted(GeneratorSettings.DEFAULTS.seed(), GeneratorSettings.DEFAULTS.start(),
       GeneratorSettings.DEFAULTS.days(), GeneratorSettings.DEFAULTS.scale(),
-      GeneratorSettings.DEFAULTS.violationRate());
+      GeneratorSettings.DEFAULTS.violationRate(), GeneratorSettings.DEFAULTS.unitSpread());
 
   private GenerateCommand() {}
 
   static int run(String[] argv, PrintStream err) throws Exception {
     Args args = Args.parse("generate", argv, Set.of("out", "bootstrap-servers", "rate", "truth", "until", "rules",
-        "seed", "start", "days", "scale", "violation-rate", "disorder-seconds"), Set.of());
+        "seed", "start", "days", "scale", "violation-rate", "unit-spread", "disorder-seconds"), Set.of());
     if (args.help()) {
       err.print(HELP);
       return 0;
@@ -58,7 +61,8 @@ final class GenerateCommand {
     GeneratorSettings d = GeneratorSettings.DEFAULTS;
     GeneratorSettings settings = new GeneratorSettings(args.longValue("seed", d.seed()), args.date("start", d.start()),
         args.integer("days", d.days(), 1, 36500), args.integer("scale", d.scale(), 1, 100_000),
-        args.decimal("violation-rate", d.violationRate(), 0, 1), args.integer("disorder-seconds", 0, 0, 86_400));
+        args.decimal("violation-rate", d.violationRate(), 0, 1), args.integer("disorder-seconds", 0, 0, 86_400),
+        args.decimal("unit-spread", d.unitSpread(), 1, 1_000_000));
     Path truthOut = args.has("truth") ? args.outputFile("truth") : null;
     Instant until = args.instant("until");
     TrafficGenerator generator = new TrafficGenerator(config, settings);

@@ -46,11 +46,11 @@ final class ApprovalConflictTraffic implements TrafficPlanter {
     if (actors.isEmpty()) {
       return;
     }
-    if (ctx.plantViolation()) {
+    if (ctx.plantViolation(unit.id())) {
       List<String> officials = new ArrayList<>(actors.keySet());
       String official = officials.get(ctx.random().nextInt(officials.size()));
       conflictCase(day, unit.id(), official, actors.get(official), ctx);
-    } else if (ctx.plantViolation()) {
+    } else if (ctx.plantViolation(unit.id())) {
       List<String> parties = new ArrayList<>(new TreeSet<>(actors.values()));
       handledByOthers(day, unit.id(), parties.get(ctx.random().nextInt(parties.size())), ctx);
     }

@@ -64,7 +64,7 @@ final class ApprovalTraffic implements TrafficPlanter {
     }
     Random random = ctx.random();
     for (int i = 0; i < ctx.scale(); i++) {
-      if (ctx.plantViolation()) {
+      if (ctx.plantViolation(unit.id())) {
         Violation v = Violation.values()[random.nextInt(Violation.values().length)];
         if (!plant(v, day, unit.id(), ctx)) {
           clean(day, unit.id(), ctx);

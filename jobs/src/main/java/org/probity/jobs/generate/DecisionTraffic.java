@@ -48,7 +48,7 @@ final class DecisionTraffic implements TrafficPlanter {
     int count = 1 + ctx.random().nextInt(3);
     List<Topic> topics = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      Flaw flaw = ctx.plantViolation() ? VIOLATIONS.get(ctx.random().nextInt(VIOLATIONS.size()))
+      Flaw flaw = ctx.plantViolation(unit.id()) ? VIOLATIONS.get(ctx.random().nextInt(VIOLATIONS.size()))
           : ctx.random().nextInt(10) == 0 ? Flaw.NOTICED_ON_THE_LAST_DAY : Flaw.NONE;
       topics.add(new Topic(ROUTINE_TYPES.get(ctx.random().nextInt(ROUTINE_TYPES.size())),
           "DEC-" + meetingId + "-T" + (i + 1), null, flaw));

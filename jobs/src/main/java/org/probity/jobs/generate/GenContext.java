@@ -28,6 +28,7 @@ public final class GenContext {
   private final Consumer<Alert> expect;
   private final Map<String, Long> counters = new java.util.HashMap<>();
   private final GeneratorSettings settings;
+  private final Map<String, Double> violationRates;
 
   GenContext(Random random, ProbityConfig config, GeneratorSettings settings, Consumer<SpecificRecordBase> schedule,
       Consumer<Alert> expect) {
@@ -36,6 +37,7 @@ public final class GenContext {
     this.config = config;
     this.schedule = schedule;
     this.expect = expect;
+    this.violationRates = settings.violationRates(config.reference().units().keySet());
     this.peopleByUnitAndRole = new java.util.HashMap<>();
     for (ReferenceData.Person p : config.reference().people().values()) {
       peopleByUnitAndRole.computeIfAbsent(p.unitId(), k -> new java.util.TreeMap<>())
@@ -49,9 +51,13 @@ public final class GenContext {
     return settings.scale();
   }
 
-  /** Whether the next subject carries a planted violation (drawn at the configured rate). */
-  public boolean plantViolation() {
-    return random.nextDouble() < settings.violationRate();
+  /** Whether the next subject of {@code unitId} carries a planted violation (drawn at the unit's rate). */
+  public boolean plantViolation(String unitId) {
+    Double rate = violationRates.get(unitId);
+    if (rate == null) {
+      throw new IllegalArgumentException("generate: no unit " + unitId + " in the rules file");
+    }
+    return random.nextDouble() < rate;
   }
 
   public Random random() {

@@ -135,7 +135,7 @@ final class PaymentTraffic implements TrafficPlanter {
     }
     Unit unit = new Unit(unitData.id(), ctx);
     for (int i = 0; i < ctx.scale(); i++) {
-      if (ctx.plantViolation()) {
+      if (ctx.plantViolation(unit.id)) {
         List<Plant> plants = Arrays.stream(Plant.values()).filter(p -> available(p, unit)).toList();
         plant(plants.get(ctx.random().nextInt(plants.size())), day, unit, ctx);
       } else if (ctx.random().nextInt(NEAR_MISS_ONE_IN) == 0) {

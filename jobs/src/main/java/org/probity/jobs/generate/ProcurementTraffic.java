@@ -64,9 +64,9 @@ final class ProcurementTraffic implements TrafficPlanter {
       split = new SplitPurchasePlants(ledger);
     }
     for (int i = 0; i < ctx.scale(); i++) {
-      if (ctx.plantViolation()) {
+      if (ctx.plantViolation(unit.id())) {
         violation(day, unit.id(), ctx);
-      } else if (ctx.plantViolation()) {
+      } else if (ctx.plantViolation(unit.id())) {
         nearMiss(day, unit.id(), ctx);
       } else if (ctx.random().nextInt(20) == 0) {
         TenderPlants.clean(day, unit.id(), ctx);

@@ -30,6 +30,7 @@ import org.probity.schema.Alert;
 import org.probity.schema.AlertStatus;
 import org.probity.schema.Colour;
 import org.probity.schema.Grade;
+import org.probity.schema.Severity;
 import org.probity.schema.UnitStatus;
 
 /** {@code replay} (each on its own local MiniCluster) on generated traffic: the ground truth, deterministically, with bad lines dead-lettered. */
@@ -59,6 +60,34 @@ class ReplayTest {
     ReplayCommand.Result result = ReplayCommand.replay(config, events, null, Duration.ofMinutes(2), 2, System.err);
     GroundTruth.assertSameAlerts(result.alerts(), truth);
     assertThat(result.deadLetters()).isEmpty();
+  }
+
+  @Test
+  void unitsThatDifferInViolationRateViolateAsOftenAsConfiguredAndReplayToTheirGroundTruth() throws Exception {
+    Path events = dir.resolve("events.jsonl");
+    GeneratorSettings settings = GeneratorSettings.DEFAULTS.withDays(60).withUnitSpread(20).withDisorderSeconds(60);
+    TrafficGenerator generator = generate(events, settings);
+    List<Alert> truth = generator.groundTruth();
+
+    // Subjects with a card (YELLOW or RED; a NOTICE is a near miss's reminder) per unit, against the
+    // units' configured rates: the most violation-prone third against the cleanest third.
+    Map<String, Long> carded = truth.stream().filter(a -> a.getSeverity() != Severity.NOTICE)
+        .collect(Collectors.groupingBy(Alert::getUnitId, Collectors.mapping(Alert::getSubjectId,
+            Collectors.collectingAndThen(Collectors.toSet(), s -> (long) s.size()))));
+    List<Map.Entry<String, Double>> byRate = settings.violationRates(config.reference().units().keySet())
+        .entrySet().stream().sorted(Map.Entry.comparingByValue()).toList();
+    List<Map.Entry<String, Double>> cleanest = byRate.subList(0, 4);
+    List<Map.Entry<String, Double>> dirtiest = byRate.subList(8, 12);
+    double configured = dirtiest.stream().mapToDouble(Map.Entry::getValue).sum()
+        / cleanest.stream().mapToDouble(Map.Entry::getValue).sum();
+    double planted = dirtiest.stream().mapToLong(e -> carded.getOrDefault(e.getKey(), 0L)).sum()
+        / (double) cleanest.stream().mapToLong(e -> carded.getOrDefault(e.getKey(), 0L)).sum();
+    assertThat(configured).isGreaterThan(8);
+    assertThat(planted).as("carded subjects, dirtiest third over cleanest third: %s", carded)
+        .isBetween(configured / 1.5, configured * 1.5);
+
+    ReplayCommand.Result result = ReplayCommand.replay(config, events, null, Duration.ofMinutes(2), 2, System.err);
+    GroundTruth.assertSameAlerts(result.alerts(), truth);
   }
 
   @Test
