@@ -35,9 +35,10 @@ import org.probity.schema.Alert;
  * integrity index ({@code probity.unit-status}), the console reading both, and headless Chromium
  * watching the page — wired by {@link DemoStack}, as {@code probity demo} is.
  */
-@Timeout(value = 3, unit = TimeUnit.MINUTES)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 class PipelineBrowserTest {
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  /** A deadline, not a pause: generous because the whole stack shares a 2-core CI machine with the browser. */
+  private static final Duration WAIT = Duration.ofSeconds(120);
 
   /** When a unit's score, by the generator's ground truth and the index's weights, first reaches each colour. */
   private record Timeline(String unitId, Instant first, Instant orange, Instant red) {
