@@ -66,9 +66,9 @@ final class EndToEndRun {
   record Saturation(List<Sample> segments, Sample cut) {}
 
   /**
-   * Drains the loaded mix; samples as events counted by the job against this process's CPU. No
-   * samples when a segment lasts less than {@link #MIN_SEGMENT} (too little input for the
-   * counter's resolution).
+   * Drains the loaded mix; samples as events counted by the job against this process's CPU, each
+   * at least {@link #MIN_SEGMENT} long (the counter's resolution): none when the whole timed part
+   * drains faster than that.
    */
   static Saturation saturation(BenchCluster cluster, KafkaBench kafka, KafkaSettings loaded, Workload w,
       boolean exactlyOnce, int parallelism, int segments, Duration budget) throws Exception {
@@ -105,14 +105,15 @@ final class EndToEndRun {
       } finally {
         job.cancel().get();
       }
+      // The counter moves once per heartbeat: a segment shorter than MIN_SEGMENT is mostly
+      // rounding, so adjacent segments are joined until each lasts at least that long.
       List<Sample> samples = new ArrayList<>();
-      for (int i = 0; i + 1 < next; i++) {
-        long wall = wallAt[i + 1] - wallAt[i];
-        if (wall < MIN_SEGMENT.toNanos()) {
-          // The counter moves once per heartbeat: a shorter segment is mostly rounding.
-          return new Saturation(List.of(), null);
+      for (int from = 0, to = 1; to < next; to++) {
+        long wall = wallAt[to] - wallAt[from];
+        if (wall >= MIN_SEGMENT.toNanos()) {
+          samples.add(new Sample(marks[to] - marks[from], wall, cpuAt[to] - cpuAt[from]));
+          from = to;
         }
-        samples.add(new Sample(marks[i + 1] - marks[i], wall, cpuAt[i + 1] - cpuAt[i]));
       }
       Sample cut = null;
       if (next < marks.length) {
