@@ -51,8 +51,8 @@ import org.probity.schema.codec.SingleObjectCodec;
  */
 final class EndToEndRun {
   private static final Duration CHECKPOINT_INTERVAL = InProcessRun.CHECKPOINT_INTERVAL;
-  /** Ten heartbeats of {@link BenchCluster}: the job's event counter reaches the harness with each. */
-  static final Duration MIN_SEGMENT = Duration.ofSeconds(5);
+  /** Twenty heartbeats of {@link BenchCluster}: the job's event counter reaches the harness with each. */
+  static final Duration MIN_SEGMENT = Duration.ofSeconds(2);
 
   private EndToEndRun() {}
 
