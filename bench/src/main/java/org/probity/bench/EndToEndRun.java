@@ -71,8 +71,8 @@ final class EndToEndRun {
    * drains faster than that.
    */
   static Saturation saturation(BenchCluster cluster, KafkaBench kafka, KafkaSettings loaded, Workload w,
-      boolean exactlyOnce, int parallelism, int segments, Duration budget) throws Exception {
-    String prefix = "bench.saturation-" + (exactlyOnce ? "eo" : "alo") + ".";
+      boolean exactlyOnce, int parallelism, int segments, Duration budget, int run) throws Exception {
+    String prefix = "bench.saturation-" + (exactlyOnce ? "eo" : "alo") + "-" + run + ".";
     KafkaSettings settings = readingEventsOf(kafka.topics(prefix, exactlyOnce), loaded);
     Path checkpoints = Files.createTempDirectory("probity-bench-e2e");
     try {

@@ -33,11 +33,14 @@ import org.slf4j.LoggerFactory;
  * (in either order) or withdrawn; a case that never ends is forgotten [caseRetentionDays] after
  * its last event. An item the catalogue does not know never drops an event: the limit falls back
  * to the statutory [statutoryWorkingDays] (行政许可法 第四十二条), the fee check is skipped, both
- * are counted in {@code unknownItemCodes} and logged once per case. A deadline counted through a
+ * are counted in {@code unknownItemCodes} and logged once per item code (a catalogue gap is one
+ * line to add to the rules file, however many cases meet it). A deadline counted through a
  * year the calendar has no data for is counted Monday–Friday, counted in
  * {@code deadlinesWithoutCalendar} and logged once per year.
  */
 final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, ApprovalEvent, Alert> {
+  /** Item codes remembered for the once-per-code log line; past this they are still counted. */
+  private static final int MAX_LOGGED_ITEM_CODES = 10_000;
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ApprovalCaseFunction.class);
   private static final long DAY_MILLIS = 86_400_000L;
@@ -55,6 +58,7 @@ final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, Approv
   private transient Counter unknownItemCodes;
   private transient Counter deadlinesWithoutCalendar;
   private transient Set<Integer> uncoveredYearsLogged;
+  private transient Set<String> unknownItemsLogged;
 
   ApprovalCaseFunction(ProbityConfig config, WorkingDayCalendar calendar) {
     super(ApprovalEvent.class);
@@ -72,6 +76,7 @@ final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, Approv
     unknownItemCodes = getRuntimeContext().getMetricGroup().counter("unknownItemCodes");
     deadlinesWithoutCalendar = getRuntimeContext().getMetricGroup().counter("deadlinesWithoutCalendar");
     uncoveredYearsLogged = new HashSet<>();
+    unknownItemsLogged = new HashSet<>();
   }
 
   @Override
@@ -88,7 +93,7 @@ final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, Approv
 
     procedure.onEvent(caseId, s, e, out);
     if (e.getFeeFen() != null) {
-      ReferenceData.Item item = item(caseId, s, e.getItemCode());
+      ReferenceData.Item item = item(caseId, e.getItemCode());
       if (item != null) {
         fee.onEvent(caseId, s, e, item, out);
       }
@@ -144,24 +149,27 @@ final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, Approv
     s.itemInCatalogue = item != null;
     s.promisedWorkingDays = item != null ? item.promisedWorkingDays() : parameters.statutoryWorkingDays();
     if (item == null) {
-      unknownItemCodes.inc();
-      s.raiseOnce(CaseState.LOGGED_UNKNOWN_ITEM);
-      LOG.warn("case {}: item code {} is not in the catalogue; its time limit is the statutory {} working days "
-          + "and its fees are not checked", caseId, e.getItemCode(), parameters.statutoryWorkingDays());
+      unknownItem(caseId, e.getItemCode());
     }
     return s;
   }
 
-  /** The catalogue item of a fee, or null (counted, logged once per case) when the catalogue lacks it. */
-  private ReferenceData.Item item(String caseId, CaseState s, String itemCode) {
+  /** The catalogue item of a fee, or null (counted, logged once per item code) when the catalogue lacks it. */
+  private ReferenceData.Item item(String caseId, String itemCode) {
     ReferenceData.Item item = reference.item(itemCode);
     if (item == null) {
-      unknownItemCodes.inc();
-      if (s.raiseOnce(CaseState.LOGGED_UNKNOWN_ITEM)) {
-        LOG.warn("case {}: item code {} is not in the catalogue; its fees are not checked", caseId, itemCode);
-      }
+      unknownItem(caseId, itemCode);
     }
     return item;
+  }
+
+  private void unknownItem(String caseId, String itemCode) {
+    unknownItemCodes.inc();
+    if (unknownItemsLogged.size() < MAX_LOGGED_ITEM_CODES && unknownItemsLogged.add(String.valueOf(itemCode))) {
+      LOG.warn("item code {} (first seen in case {}) is not in the catalogue: its cases get the statutory {} "
+          + "working days and no fee check. Add it to the rules file's items; further cases are counted in the "
+          + "metric unknownItemCodes, not logged.", itemCode, caseId, parameters.statutoryWorkingDays());
+    }
   }
 
   /** Moves the rule's three timers to where the case now needs them; true if any moved. */

@@ -24,7 +24,6 @@ public class CaseState {
   static final int RAISED_OVERCHARGE = 1 << 4;
   static final int RAISED_TOO_MANY = 1 << 5;
   static final int RAISED_TOO_LONG = 1 << 6;
-  static final int LOGGED_UNKNOWN_ITEM = 1 << 7;
 
   public String unitId;
   /** The item of the case's first event, which sets the time limit. */
