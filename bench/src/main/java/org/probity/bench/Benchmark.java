@@ -361,7 +361,7 @@ public final class Benchmark {
             samples, cut, !measured ? "not measured: the timed backlog drained in less "
                 + "than " + EndToEndRun.MIN_SEGMENT.toSeconds() + " s (too small a mix)"
                 : cut != null ? cutNote(samples.isEmpty())
-                : "broker's CPU included; events counted by the job; one sample per run"));
+                : "broker's CPU included; events counted by the job; samples of at least 2 s, " + sizes.runs() + " runs"));
         if (!measured) {
           continue;
         }
