@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.probity.connectors.ingest.IngestDecoder;
 import org.probity.connectors.json.AvroJson;
 import org.probity.connectors.kafka.KafkaSettings;
@@ -164,6 +165,8 @@ public final class Benchmark {
     }
     if (scaleSteps != null) {
       sizes = sizes.withOpenCasesSteps(scaleSteps);
+      // Refused before any figure is run, not after half an hour of them.
+      ScaleWorkload.checkOrdersStayClean(BenchRules.withUnits(sizes.units()), scaleSteps);
     }
     if (scaleBudgetMinutes != null) {
       sizes = sizes.withScaleBudget(Duration.ofMinutes(scaleBudgetMinutes));
@@ -492,7 +495,9 @@ public final class Benchmark {
   private void scaleSection(BenchCluster cluster) throws Exception {
     md.append("\n### 4. Scale\n\nAt each step a batch grows the standing population (open cases; half as many "
         + "vouchers in flight and split keys), then the shipped generator's mix runs on top of it, timed. State per "
-        + "subject = growth of a full checkpoint over that part of the batch ÷ subjects added. Parallelism 2; on "
+        + "subject = growth of a full checkpoint over that part of the batch ÷ subjects added. The population columns "
+        + "are what stood during the mix (the batches so far plus the mix's own subjects; least and most at its day "
+        + "changes); the mix is timed in segments of equal event counts, whose length is shown. Parallelism 2; on "
         + "RocksDB the signature chain runs on its keyed engine, as recommended there.\n");
     int[] heapSteps = Arrays.stream(sizes.openCasesSteps()).filter(n -> n <= HEAP_SCALE_LIMIT).toArray();
     for (JobEnvironment.StateBackend backend : List.of(JobEnvironment.StateBackend.HASHMAP,
@@ -506,7 +511,7 @@ public final class Benchmark {
       // RocksDB as recommended for it: the signature chain on its keyed engine (see figure 2).
       ProbityConfig config = heap ? w.config()
           : BenchRules.withEngine(w.config(), PaymentParameters.SignatureChainEngine.KEYED);
-      scaleTable(backend, ScaleRun.run(cluster, w, config, backend, 2, sizes.scaleSegments(), budget), budget);
+      scaleTable(backend, w, ScaleRun.run(cluster, w, config, backend, 2, sizes.scaleSegments(), budget), budget);
     }
     md.append("\nNot measured: ").append(notMeasuredAtScale()).append("\n");
   }
@@ -514,23 +519,34 @@ public final class Benchmark {
   /** Populations above this are measured on RocksDB only. */
   static final int HEAP_SCALE_LIMIT = 100_000;
 
-  private void scaleTable(JobEnvironment.StateBackend backend, List<ScaleRun.Step> steps, Duration budget) {
+  private void scaleTable(JobEnvironment.StateBackend backend, ScaleWorkload w, List<ScaleRun.Step> steps,
+      Duration budget) {
     md.append("\n**").append(backend == JobEnvironment.StateBackend.HASHMAP ? "Heap state" : "RocksDB state")
-        .append("**\n\n| open cases | vouchers in flight | split keys | mix events/s (wall) | mix per core "
-            + "(events/CPU-s) | checkpoint size | checkpoint duration | bytes / open case | bytes / voucher | "
-            + "bytes / split key |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        .append("**\n\n| step (open cases added) | open cases during the mix | vouchers in flight | split keys "
+            + "| mix events timed | segment (s) | mix events/s (wall) | mix per core (events/CPU-s) | checkpoint size "
+            + "| checkpoint duration | bytes / open case | bytes / voucher | bytes / split key |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     ScaleRun.Step largest = null;
-    for (ScaleRun.Step s : steps) {
-      String population = String.format("| %,d | %,d | %,d | ", s.openCases(), s.openCases() / 2, s.openCases() / 2);
+    for (int k = 0; k < steps.size(); k++) {
+      ScaleRun.Step s = steps.get(k);
+      // What the rules held during the mix: the batches so far plus the mix's own subjects.
+      int mixStart = w.phaseStarts()[k][ScaleWorkload.MIX];
+      int mixEnd = k + 1 < steps.size() ? w.phaseStarts()[k + 1][ScaleWorkload.CASES] : w.events().size();
+      List<EncodedEvents.Population> during = w.events().populationsBetween(mixStart, mixEnd - 1);
+      String population = String.format("| %,d (+%,d) | %s | %s | %s | ", s.openCases(), s.added(),
+          range(during, EncodedEvents.Population::openCases), range(during, EncodedEvents.Population::vouchersInFlight),
+          range(during, EncodedEvents.Population::splitKeys));
       if (!s.loaded()) {
         md.append(population).append(s.cut() == null ? "not reached" : String.format(
             "cancelled at the %d-min budget while loading (%,.0f events/s, %,.0f per core)", budget.toMinutes(),
-            s.cut().eventsPerSecond(), s.cut().eventsPerCpuSecond())).append(" | | | | | | | |\n");
+            s.cut().eventsPerSecond(), s.cut().eventsPerCpuSecond())).append(" | | | | | | | | |\n");
         continue;
       }
       largest = s;
       List<Sample> mix = s.mix().isEmpty() && s.cut() != null ? List.of(s.cut()) : s.mix();
-      md.append(population).append(String.format("%s%s | %s | %,.1f MB | %,d ms | %,.0f | %,.0f | %,.0f |%n",
+      md.append(population).append(String.format("%,d | %s | ", mix.stream().mapToLong(Sample::events).sum(),
+          Spread.of(mix, m -> m.wallNanos() / 1e9).format(1)));
+      md.append(String.format("%s%s | %s | %,.1f MB | %,d ms | %,.0f | %,.0f | %,.0f |%n",
           Spread.of(mix, Sample::eventsPerSecond).format(0), s.mix().isEmpty() && s.cut() != null
               ? " (cancelled at the budget; rate up to the cut)" : "",
           Spread.of(mix, Sample::eventsPerCpuSecond).format(0), s.atPopulation().stateBytes() / 1e6,
@@ -553,6 +569,12 @@ public final class Benchmark {
         md.append(String.format("| %s | %,.0f | %,.0f | %,.0f |%n", op.replace("|", "/"), c, v, k));
       }
     }
+  }
+
+  private static String range(List<EncodedEvents.Population> during, ToIntFunction<EncodedEvents.Population> count) {
+    int min = during.stream().mapToInt(count).min().orElseThrow();
+    int max = during.stream().mapToInt(count).max().orElseThrow();
+    return min == max ? String.format("%,d", min) : String.format("%,d–%,d", min, max);
   }
 
   private String notMeasuredAtScale() {

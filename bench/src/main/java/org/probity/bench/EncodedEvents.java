@@ -93,6 +93,15 @@ final class EncodedEvents {
     return found;
   }
 
+  /**
+   * The populations recorded at the day changes after {@code from} up to and including {@code to}
+   * (each is what stood at the end of the day before); the one at or before {@code from} if there is none.
+   */
+  List<Population> populationsBetween(int from, int to) {
+    List<Population> found = populations.stream().filter(p -> p.index() > from && p.index() <= to).toList();
+    return found.isEmpty() ? List.of(populationAt(from)) : found;
+  }
+
   /** Encodes every event of {@code events}; {@code splitWindowDays} and {@code zone} as in the rules file. */
   static EncodedEvents encode(Iterable<SpecificRecordBase> events, int splitWindowDays, ZoneId zone) {
     Map<EventStream, SingleObjectCodec<SpecificRecordBase>> codecs = new EnumMap<>(EventStream.class);

@@ -29,7 +29,7 @@ import org.probity.schema.ProcurementMethod;
 import org.probity.schema.SignerRole;
 
 /**
- * Figure 4's input: the shipped generator's mix, one week per step, and at the start of each
+ * Figure 4's input: the shipped generator's mix (at {@link Sizes#scaleMixScale}), one week per step, and at the start of each
  * step (its Monday, 00:00–06:00, before that day's traffic, which starts at 07:00) a batch that grows the standing
  * population to the step's size: open cases (RECEIVED, never decided in the run: their promised
  * limit outlasts it), half as many vouchers in flight (SUBMITTED and the deputy's signature) and
@@ -55,15 +55,24 @@ record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases
   static final int ORDERS = 2;
   static final int MIX = 3;
   private static final int[] PHASE_HOURS = {0, 2, 4, 6};
+  /**
+   * The batches' orders: a category no planter of the generator buys, so their category-year sum is
+   * their own, and ¥10 each, so it stays below every unit's tender threshold (see {@link
+   * #checkOrdersStayClean}); a batch that reached it would turn every later order into an escalated
+   * SAME_CATEGORY_YEAR alert and the figure into one of alert traffic.
+   */
+  static final String BATCH_CATEGORY = "基准测试耗材";
+  static final long BATCH_ORDER_FEN = 1_000L;
   /** How far into its cases a step's first pause is (past the watermark's 2 minutes). */
   private static final long FIRST_PAUSE_MILLIS = 5 * 60_000L;
 
   /** The workload of {@code openCasesSteps} (ascending populations of open cases). */
   static ScaleWorkload generate(Sizes sizes, int[] openCasesSteps) {
     ProbityConfig config = BenchRules.withUnits(sizes.units());
+    checkOrdersStayClean(config, openCasesSteps);
     int steps = openCasesSteps.length;
     GeneratorSettings settings = GeneratorSettings.DEFAULTS.withStart(START).withDays(7 * steps)
-        .withScale(sizes.scale()).withDisorderSeconds(0);
+        .withScale(sizes.scaleMixScale()).withDisorderSeconds(0);
     List<Iterable<SpecificRecordBase>> batches = new ArrayList<>();
     int previous = 0;
     for (int k = 0; k < steps; k++) {
@@ -87,6 +96,25 @@ record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases
       casesAfterFirstPause[k] = phaseStarts[k][VOUCHERS] - phaseStarts[k][CASES];
     }
     return new ScaleWorkload(config, events, openCasesSteps.clone(), phaseStarts, casesAfterFirstPause);
+  }
+
+  /**
+   * Fails when the batches' orders of one unit (half the largest population, spread over the units)
+   * would add up to that unit's tender threshold for {@link #BATCH_CATEGORY}: the batch must raise no alert.
+   */
+  static void checkOrdersStayClean(ProbityConfig config, int[] openCasesSteps) {
+    int largest = Arrays.stream(openCasesSteps).max().orElse(0);
+    int units = config.reference().units().size();
+    long perUnit = (largest / 2 + units - 1) / units;
+    for (String unitId : config.reference().units().keySet()) {
+      long threshold = config.tenderThresholdFen(unitId, BATCH_CATEGORY);
+      if (perUnit * BATCH_ORDER_FEN >= threshold) {
+        throw new IllegalArgumentException(String.format("scale steps: %,d open cases put %,d batch orders of ¥%d in "
+            + "unit %s, which reach its tender threshold (¥%,d); at most %,d open cases with %d units", largest,
+            perUnit, BATCH_ORDER_FEN / 100, unitId, threshold / 100, (threshold - 1) / BATCH_ORDER_FEN * 2 * units,
+            units));
+      }
+    }
   }
 
   private static int firstAtOrAfter(EncodedEvents events, long millis) {
@@ -203,8 +231,8 @@ record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases
               .setAction(ProcurementAction.ORDER_PLACED)
               .setActorId(person(firstByUnitAndRole, unitId, "BUYER"))
               .setSupplierId(tag + "SUP-" + i)
-              .setCategory("办公用品")
-              .setAmountFen(10_000L)
+              .setCategory(BATCH_CATEGORY)
+              .setAmountFen(BATCH_ORDER_FEN)
               .setMethod(ProcurementMethod.INQUIRY)
               .build();
         }))

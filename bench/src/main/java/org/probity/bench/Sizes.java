@@ -23,19 +23,21 @@ import java.util.Arrays;
  * @param kafkaPasses timed passes of Kafka consume + decode (after one warm-up pass)
  * @param openCasesSteps the standing populations of the scale runs (open cases; vouchers and split keys half as many)
  * @param scaleSegments timed segments of the mix on top of each population
+ * @param scaleMixScale the generator's scale for the mix of the scale runs: larger than {@code scale} so
+ *     that each timed segment lasts seconds even on the heap backend, not a fraction of one
  * @param latencySeconds how long the latency run sends events at half the saturation rate
  * @param jobBudget the longest any one benchmark job may run
  * @param scaleBudget the longest the RocksDB scale job may run (it loads the largest populations)
  */
 record Sizes(String name, int units, int scale, int days, int warmupDays, int casesPerUnitDay, int caseOpenDays,
     int vouchersPerUnitDay, int voucherOpenDays, int repeatOrdersPerUnitDay, int suppliersPerUnit, int runs,
-    int segments, int decodePasses, int kafkaPasses, int[] openCasesSteps, int scaleSegments, int latencySeconds,
+    int segments, int decodePasses, int kafkaPasses, int[] openCasesSteps, int scaleSegments, int scaleMixScale, int latencySeconds,
     Duration jobBudget, Duration scaleBudget) {
 
   static final Sizes FULL = new Sizes("full", 200, 4, 14, 3, 28, 25, 6, 8, 8, 20, 3, 4, 5, 3,
-      new int[] {10_000, 100_000, 1_000_000}, 3, 60, Duration.ofMinutes(3), Duration.ofMinutes(8));
+      new int[] {10_000, 100_000, 1_000_000}, 3, 24, 60, Duration.ofMinutes(3), Duration.ofMinutes(8));
   static final Sizes QUICK = new Sizes("quick", 24, 4, 8, 2, 12, 25, 3, 8, 4, 10, 2, 2, 3, 2,
-      new int[] {10_000, 50_000}, 2, 15, Duration.ofMinutes(1), Duration.ofMinutes(2));
+      new int[] {10_000, 50_000}, 2, 4, 15, Duration.ofMinutes(1), Duration.ofMinutes(2));
 
   @Override
   public String toString() {
@@ -43,19 +45,20 @@ record Sizes(String name, int units, int scale, int days, int warmupDays, int ca
         + "the first " + warmupDays + " untimed; standing population per unit and working day: " + casesPerUnitDay
         + " approval cases open " + caseOpenDays + " days, " + vouchersPerUnitDay + " vouchers in flight "
         + voucherOpenDays + " days, " + repeatOrdersPerUnitDay + " orders to " + suppliersPerUnit
-        + " regular suppliers; scale steps " + Arrays.toString(openCasesSteps) + " open cases; at most "
+        + " regular suppliers; scale steps " + Arrays.toString(openCasesSteps) + " open cases, each under a week of the "
+        + "generator's traffic at scale " + scaleMixScale + "; at most "
         + jobBudget.toMinutes() + " min per job (" + scaleBudget.toMinutes() + " min for the RocksDB scale job)";
   }
 
   Sizes withOpenCasesSteps(int[] steps) {
     return new Sizes(name, units, scale, days, warmupDays, casesPerUnitDay, caseOpenDays, vouchersPerUnitDay,
         voucherOpenDays, repeatOrdersPerUnitDay, suppliersPerUnit, runs, segments, decodePasses, kafkaPasses,
-        steps.clone(), scaleSegments, latencySeconds, jobBudget, scaleBudget);
+        steps.clone(), scaleSegments, scaleMixScale, latencySeconds, jobBudget, scaleBudget);
   }
 
   Sizes withScaleBudget(Duration budget) {
     return new Sizes(name, units, scale, days, warmupDays, casesPerUnitDay, caseOpenDays, vouchersPerUnitDay,
         voucherOpenDays, repeatOrdersPerUnitDay, suppliersPerUnit, runs, segments, decodePasses, kafkaPasses,
-        openCasesSteps, scaleSegments, latencySeconds, jobBudget, budget);
+        openCasesSteps, scaleSegments, scaleMixScale, latencySeconds, jobBudget, budget);
   }
 }

@@ -114,4 +114,12 @@ class HarnessTest {
     assertThat(w.events().populationAt(w.events().size() - 1).openCases())
         .as("no batch case decided (the generator's own open cases come on top)").isGreaterThanOrEqualTo(3_000);
   }
+
+  @Test
+  void scaleBatchesStayBelowEveryTenderThresholdUpToTenMillionOpenCases() {
+    ProbityConfig config = BenchRules.withUnits(Sizes.FULL.units());
+    ScaleWorkload.checkOrdersStayClean(config, new int[] {10_000, 1_000_000, 10_000_000});
+    assertThatThrownBy(() -> ScaleWorkload.checkOrdersStayClean(config, new int[] {100_000_000}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tender threshold");
+  }
 }
