@@ -167,6 +167,7 @@ public final class Benchmark {
       sizes = sizes.withOpenCasesSteps(scaleSteps);
       // Refused before any figure is run, not after half an hour of them.
       ScaleWorkload.checkOrdersStayClean(BenchRules.withUnits(sizes.units()), scaleSteps);
+      ScaleWorkload.checkCasesStayQuiet(BenchRules.withUnits(sizes.units()), scaleSteps.length);
     }
     if (scaleBudgetMinutes != null) {
       sizes = sizes.withScaleBudget(Duration.ofMinutes(scaleBudgetMinutes));
@@ -579,9 +580,10 @@ public final class Benchmark {
 
   private String notMeasuredAtScale() {
     int largest = sizes.openCasesSteps()[sizes.openCasesSteps().length - 1];
-    return String.format("populations above %,d open cases in this run; nothing above it is extrapolated. A larger "
-        + "population is its own run: `bench/run --only scale --scale-steps 10000,1000000,10000000 --scale-budget 90 "
-        + "--block scale-10m` (with `PROBITY_BENCH_JAVA_OPTS=-Xmx16g`: the encoded input is held in memory).", largest);
+    String measured = String.format("populations above %,d open cases; nothing above it is extrapolated.", largest);
+    return largest >= 10_000_000 ? measured : measured + " The 10M step is its own run (about an hour): `bench/run "
+        + "--scale-steps 10000,100000,1000000,10000000 --scale-budget 100` with `PROBITY_BENCH_JAVA_OPTS=\"-Xmx16g "
+        + "-XX:+UseParallelGC\"` (the encoded input is held in memory).";
   }
 
 }

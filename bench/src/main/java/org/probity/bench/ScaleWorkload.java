@@ -70,6 +70,7 @@ record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases
   static ScaleWorkload generate(Sizes sizes, int[] openCasesSteps) {
     ProbityConfig config = BenchRules.withUnits(sizes.units());
     checkOrdersStayClean(config, openCasesSteps);
+    checkCasesStayQuiet(config, openCasesSteps.length);
     int steps = openCasesSteps.length;
     GeneratorSettings settings = GeneratorSettings.DEFAULTS.withStart(START).withDays(7 * steps)
         .withScale(sizes.scaleMixScale()).withDisorderSeconds(0);
@@ -96,6 +97,29 @@ record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases
       casesAfterFirstPause[k] = phaseStarts[k][VOUCHERS] - phaseStarts[k][CASES];
     }
     return new ScaleWorkload(config, events, openCasesSteps.clone(), phaseStarts, casesAfterFirstPause);
+  }
+
+  /** The batches' cases apply for the catalogue item with the longest promised time limit. */
+  static ReferenceData.Item caseItem(ProbityConfig config) {
+    return config.reference().items().values().stream()
+        .max(Comparator.comparingInt(ReferenceData.Item::promisedWorkingDays)
+            .thenComparing(ReferenceData.Item::code, Comparator.reverseOrder()))
+        .orElseThrow(() -> new ConfigException("bench: the catalogue has no item"));
+  }
+
+  /**
+   * Fails when the run (a week per step) would reach the first batch's NOTICE: its cases must stay
+   * open and quiet to the end, or the last step would time a flood of ladder alerts. Each week has at
+   * most 5 working days here ({@link #START} begins weeks without holidays or make-up days).
+   */
+  static void checkCasesStayQuiet(ProbityConfig config, int steps) {
+    ReferenceData.Item item = caseItem(config);
+    int quietWorkingDays = item.promisedWorkingDays() - config.approval().noticeWorkingDays();
+    if (5 * steps + 1 > quietWorkingDays) {
+      throw new IllegalArgumentException(String.format("scale steps: %d steps run %d weeks, past the NOTICE of the "
+          + "first batch's cases (%s, %d working days); at most %d steps", steps, steps, item.code(),
+          item.promisedWorkingDays(), (quietWorkingDays - 1) / 5));
+    }
   }
 
   /**
@@ -168,10 +192,7 @@ record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases
       int cases) {
     List<ReferenceData.Unit> units = config.reference().units().values().stream()
         .sorted(Comparator.comparing(ReferenceData.Unit::id)).toList();
-    ReferenceData.Item item = config.reference().items().values().stream()
-        .filter(i -> i.promisedWorkingDays() >= 20)
-        .min(Comparator.comparing(ReferenceData.Item::code))
-        .orElseThrow(() -> new ConfigException("bench: no catalogue item promises 20 working days or more"));
+    ReferenceData.Item item = caseItem(config);
     long[] phaseStart = new long[4];
     for (int p = 0; p < 4; p++) {
       phaseStart[p] = monday.atTime(PHASE_HOURS[p], 0).atZone(config.zone()).toInstant().toEpochMilli();

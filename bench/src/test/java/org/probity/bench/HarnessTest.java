@@ -122,4 +122,12 @@ class HarnessTest {
     assertThatThrownBy(() -> ScaleWorkload.checkOrdersStayClean(config, new int[] {100_000_000}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tender threshold");
   }
+
+  @Test
+  void scaleRunsEndBeforeTheFirstBatchsCasesAreNoticed() {
+    ProbityConfig config = BenchRules.withUnits(Sizes.FULL.units());
+    ScaleWorkload.checkCasesStayQuiet(config, 4);
+    assertThatThrownBy(() -> ScaleWorkload.checkCasesStayQuiet(config, 6))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NOTICE");
+  }
 }
