@@ -166,8 +166,7 @@ public final class Benchmark {
     if (scaleSteps != null) {
       sizes = sizes.withOpenCasesSteps(scaleSteps);
       // Refused before any figure is run, not after half an hour of them.
-      ScaleWorkload.checkOrdersStayClean(BenchRules.withUnits(sizes.units()), scaleSteps);
-      ScaleWorkload.checkCasesStayQuiet(BenchRules.withUnits(sizes.units()), scaleSteps.length);
+      ScaleWorkload.checkSteps(BenchRules.withUnits(sizes.units()), scaleSteps);
     }
     if (scaleBudgetMinutes != null) {
       sizes = sizes.withScaleBudget(Duration.ofMinutes(scaleBudgetMinutes));
@@ -365,7 +364,8 @@ public final class Benchmark {
             samples, cut, !measured ? "not measured: the timed backlog drained in less "
                 + "than " + EndToEndRun.MIN_SEGMENT.toSeconds() + " s (too small a mix)"
                 : cut != null ? cutNote(samples.isEmpty())
-                : "broker's CPU included; events counted by the job; samples of at least 2 s, " + sizes.runs() + " runs"));
+                : "broker's CPU included; events counted by the job; samples of at least "
+                    + EndToEndRun.MIN_SEGMENT.toSeconds() + " s, " + sizes.runs() + " runs"));
         if (!measured) {
           continue;
         }
@@ -532,8 +532,7 @@ public final class Benchmark {
       ScaleRun.Step s = steps.get(k);
       // What the rules held during the mix: the batches so far plus the mix's own subjects.
       int mixStart = w.phaseStarts()[k][ScaleWorkload.MIX];
-      int mixEnd = k + 1 < steps.size() ? w.phaseStarts()[k + 1][ScaleWorkload.CASES] : w.events().size();
-      List<EncodedEvents.Population> during = w.events().populationsBetween(mixStart, mixEnd - 1);
+      List<EncodedEvents.Population> during = w.events().populationsBetween(mixStart, w.mixEnd(k) - 1);
       String population = String.format("| %,d (+%,d) | %s | %s | %s | ", s.openCases(), s.added(),
           range(during, EncodedEvents.Population::openCases), range(during, EncodedEvents.Population::vouchersInFlight),
           range(during, EncodedEvents.Population::splitKeys));
@@ -585,5 +584,4 @@ public final class Benchmark {
         + "--scale-steps 10000,100000,1000000,10000000 --scale-budget 100` with `PROBITY_BENCH_JAVA_OPTS=\"-Xmx16g "
         + "-XX:+UseParallelGC\"` (the encoded input is held in memory).";
   }
-
 }

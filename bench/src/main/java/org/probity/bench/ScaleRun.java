@@ -91,7 +91,7 @@ final class ScaleRun {
         pauses.add(true);
         stepOfMark.add(k);
       }
-      int mixEnd = k + 1 < steps ? w.phaseStarts()[k + 1][ScaleWorkload.CASES] : w.events().size();
+      int mixEnd = w.mixEnd(k);
       for (int s = 1; s < segments; s++) {
         marks.add(phase[ScaleWorkload.MIX] + (int) ((long) (mixEnd - phase[ScaleWorkload.MIX]) * s / segments));
         pauses.add(false);

@@ -29,8 +29,8 @@ import org.probity.schema.ProcurementMethod;
 import org.probity.schema.SignerRole;
 
 /**
- * Figure 4's input: the shipped generator's mix (at {@link Sizes#scaleMixScale}), one week per step, and at the start of each
- * step (its Monday, 00:00–06:00, before that day's traffic, which starts at 07:00) a batch that grows the standing
+ * Figure 4's input: the shipped generator's mix (at {@link Sizes#scaleMixScale}), one week per
+ * step, and at the start of each step (its Monday, 00:00–06:00, before that day's traffic, which starts at 07:00) a batch that grows the standing
  * population to the step's size: open cases (RECEIVED, never decided in the run: their promised
  * limit outlasts it), half as many vouchers in flight (SUBMITTED and the deputy's signature) and
  * half as many split-purchase keys (one small inquiry order to a new supplier each). Each kind
@@ -69,8 +69,7 @@ record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases
   /** The workload of {@code openCasesSteps} (ascending populations of open cases). */
   static ScaleWorkload generate(Sizes sizes, int[] openCasesSteps) {
     ProbityConfig config = BenchRules.withUnits(sizes.units());
-    checkOrdersStayClean(config, openCasesSteps);
-    checkCasesStayQuiet(config, openCasesSteps.length);
+    checkSteps(config, openCasesSteps);
     int steps = openCasesSteps.length;
     GeneratorSettings settings = GeneratorSettings.DEFAULTS.withStart(START).withDays(7 * steps)
         .withScale(sizes.scaleMixScale()).withDisorderSeconds(0);
@@ -97,6 +96,20 @@ record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases
       casesAfterFirstPause[k] = phaseStarts[k][VOUCHERS] - phaseStarts[k][CASES];
     }
     return new ScaleWorkload(config, events, openCasesSteps.clone(), phaseStarts, casesAfterFirstPause);
+  }
+
+  /** Where step {@code k}'s mix ends: at the next step's timed cases, or at the end of the input. */
+  int mixEnd(int k) {
+    return k + 1 < openCases.length ? phaseStarts[k + 1][CASES] : events.size();
+  }
+
+  /**
+   * Fails when {@code openCasesSteps} would make the batches raise alerts ({@link #checkOrdersStayClean},
+   * {@link #checkCasesStayQuiet}); called before a benchmark starts as well as here.
+   */
+  static void checkSteps(ProbityConfig config, int[] openCasesSteps) {
+    checkOrdersStayClean(config, openCasesSteps);
+    checkCasesStayQuiet(config, openCasesSteps.length);
   }
 
   /** The batches' cases apply for the catalogue item with the longest promised time limit. */

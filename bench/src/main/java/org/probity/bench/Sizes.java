@@ -31,8 +31,8 @@ import java.util.Arrays;
  */
 record Sizes(String name, int units, int scale, int days, int warmupDays, int casesPerUnitDay, int caseOpenDays,
     int vouchersPerUnitDay, int voucherOpenDays, int repeatOrdersPerUnitDay, int suppliersPerUnit, int runs,
-    int segments, int decodePasses, int kafkaPasses, int[] openCasesSteps, int scaleSegments, int scaleMixScale, int latencySeconds,
-    Duration jobBudget, Duration scaleBudget) {
+    int segments, int decodePasses, int kafkaPasses, int[] openCasesSteps, int scaleSegments, int scaleMixScale,
+    int latencySeconds, Duration jobBudget, Duration scaleBudget) {
 
   static final Sizes FULL = new Sizes("full", 200, 4, 14, 3, 28, 25, 6, 8, 8, 20, 3, 4, 5, 3,
       new int[] {10_000, 100_000, 1_000_000}, 3, 24, 60, Duration.ofMinutes(3), Duration.ofMinutes(8));
