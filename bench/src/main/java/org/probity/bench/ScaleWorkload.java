@@ -33,7 +33,9 @@ import org.probity.schema.SignerRole;
  * step, and at the start of each step (its Monday, 00:00–06:00, before that day's traffic, which starts at 07:00) a batch that grows the standing
  * population to the step's size: open cases (RECEIVED, never decided in the run: their promised
  * limit outlasts it), half as many vouchers in flight (SUBMITTED and the deputy's signature) and
- * half as many split-purchase keys (one small inquiry order to a new supplier each). Each kind
+ * half as many split-purchase keys (one small inquiry order to a new supplier each). The input ends
+ * with the last week: the generator's tail after it (the later steps of what it started) would move
+ * the clock weeks on at the end of the last mix and fire the ladder of every standing case. Each kind
  * fills its own hours — cases 00–02, vouchers 02–04, orders 04–06 — so the run can checkpoint
  * between them and attribute state to each.
  *
@@ -83,7 +85,9 @@ record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases
       previous = openCasesSteps[k];
       batches.add(population(config, START.plusDays(7L * k), k, cases));
     }
-    EncodedEvents events = EncodedEvents.encode(spliced(new TrafficGenerator(config, settings), batches, config),
+    long endMillis = START.plusDays(7L * steps).atStartOfDay(config.zone()).toInstant().toEpochMilli();
+    EncodedEvents events = EncodedEvents.encode(
+        spliced(Workload.before(new TrafficGenerator(config, settings), endMillis, 0), batches, config),
         config.procurement().splitWindowDays(), config.zone());
     int[][] phaseStarts = new int[steps][4];
     int[] casesAfterFirstPause = new int[steps];

@@ -51,11 +51,12 @@ record Workload(ProbityConfig config, EncodedEvents events, int warmupEnd, Gener
   /**
    * The events before {@code endMillis}. The generator, once past its last day, emits every step
    * it scheduled later (the decisions of still-open cases, the payments of vouchers in flight):
-   * a tail in which the population only shrinks, which a live county never has. Events come in
-   * event-time order give or take {@code disorderMillis}, so none before the end follows one at
-   * or after {@code endMillis + disorderMillis}.
+   * a tail in which the population only shrinks, which a live county never has, and whose weeks of
+   * event time fire every standing case's ladder at once. Events come in event-time order give or
+   * take {@code disorderMillis}, so none before the end follows one at or after
+   * {@code endMillis + disorderMillis}.
    */
-  private static Iterable<SpecificRecordBase> before(Iterable<SpecificRecordBase> events, long endMillis,
+  static Iterable<SpecificRecordBase> before(Iterable<SpecificRecordBase> events, long endMillis,
       long disorderMillis) {
     return () -> new Iterator<>() {
       private final Iterator<SpecificRecordBase> all = events.iterator();

@@ -113,6 +113,11 @@ class HarnessTest {
     }
     assertThat(w.events().populationAt(w.events().size() - 1).openCases())
         .as("no batch case decided (the generator's own open cases come on top)").isGreaterThanOrEqualTo(3_000);
+    long endOfLastWeek = ScaleWorkload.START.plusDays(14).atStartOfDay(w.config().zone()).toInstant().toEpochMilli();
+    long latest = java.util.stream.IntStream.range(0, w.events().size()).mapToLong(w.events()::eventTimeMillis)
+        .max().orElseThrow();
+    assertThat(latest).as("the input ends with its last week, not with the generator's tail weeks later")
+        .isLessThan(endOfLastWeek).isGreaterThan(endOfLastWeek - 86_400_000L);
   }
 
   @Test
