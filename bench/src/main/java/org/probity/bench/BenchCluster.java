@@ -1,16 +1,20 @@
 package org.probity.bench;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.apache.flink.util.FileUtils;
 
 /**
  * One Flink MiniCluster for every job of a benchmark run, in this JVM: jobs start in a fraction of
@@ -69,6 +73,44 @@ final class BenchCluster implements AutoCloseable {
       }
       LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
     }
+  }
+
+  /**
+   * Cancels {@code job} and waits until it has ended: {@code JobClient.cancel()} returns when the
+   * request is accepted, while the tasks and their checkpoint writers may still be running.
+   */
+  static void cancel(JobClient job) throws Exception {
+    if (job.getJobStatus().get().isGloballyTerminalState()) {
+      return; // ended by itself (a failure being reported): a cancel would only hide why
+    }
+    job.cancel().get();
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!job.getJobStatus().get().isGloballyTerminalState()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("job " + job.getJobID() + " did not end 2 minutes after its cancel");
+      }
+      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+    }
+  }
+
+  /**
+   * Deletes a job's scratch directory (its checkpoints). An asynchronous checkpoint writer of a
+   * cancelled job can still be adding files for a moment after the job has ended, so a delete that
+   * meets one is retried; a directory still in use after that is left to the OS's temp cleanup with
+   * a line on stderr — a leftover temp directory is no reason to throw away a benchmark run.
+   */
+  static void deleteScratch(Path dir) {
+    IOException last = null;
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try {
+        FileUtils.deleteDirectory(dir.toFile());
+        return;
+      } catch (IOException e) {
+        last = e;
+        LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+      }
+    }
+    System.err.println("bench: left " + dir + " behind (" + last + ")");
   }
 
   @Override

@@ -17,7 +17,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -103,7 +102,7 @@ final class EndToEndRun {
           LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
       } finally {
-        job.cancel().get();
+        BenchCluster.cancel(job);
       }
       // The counter moves once per heartbeat: a segment shorter than MIN_SEGMENT is mostly
       // rounding, so adjacent segments are joined until each lasts at least that long.
@@ -124,7 +123,7 @@ final class EndToEndRun {
       }
       return new Saturation(samples, cut);
     } finally {
-      FileUtils.deleteDirectory(checkpoints.toFile());
+      BenchCluster.deleteScratch(checkpoints);
     }
   }
 
@@ -162,10 +161,10 @@ final class EndToEndRun {
           return new Latency(List.copyOf(latencies), sent, rate, outOfOrderness);
         }
       } finally {
-        job.cancel().get();
+        BenchCluster.cancel(job);
       }
     } finally {
-      FileUtils.deleteDirectory(checkpoints.toFile());
+      BenchCluster.deleteScratch(checkpoints);
     }
   }
 

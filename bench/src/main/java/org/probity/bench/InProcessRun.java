@@ -12,7 +12,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.FileUtils;
 import org.probity.connectors.ingest.IngestDecoder;
 import org.probity.connectors.ingest.Ingested;
 import org.probity.connectors.json.AvroJson;
@@ -112,12 +111,12 @@ final class InProcessRun {
         client.getJobExecutionResult().get(secondsUntil(deadline), TimeUnit.SECONDS);
         finished = true;
       } catch (TimeoutException e) {
-        client.cancel().get();
+        BenchCluster.cancel(client);
       }
       return result(probe, events, marks, finished, startWall, startCpu);
     } finally {
       probe.unregister();
-      FileUtils.deleteDirectory(checkpoints.toFile());
+      BenchCluster.deleteScratch(checkpoints);
     }
   }
 
