@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -20,14 +20,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.probity.connectors.kafka.KafkaSettings;
-import org.probity.jobs.cli.Args;
-import org.probity.jobs.config.ConfigException;
+import org.probity.jobs.cli.Cli;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.RulesFile;
 import org.probity.jobs.generate.GeneratorSettings;
 import org.probity.jobs.generate.KafkaTraffic;
 import org.probity.jobs.generate.TrafficGenerator;
 import org.probity.schema.Alert;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import org.probity.schema.codec.SingleObjectCodec;
 
 /**
@@ -36,7 +39,10 @@ import org.probity.schema.codec.SingleObjectCodec;
  * and the generator producing a county's traffic; a live line of events/s and alerts by rule
  * until Ctrl-C (or {@code --seconds}).
  */
-final class Demo {
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
+    description = {"Starts Kafka, Flink and the console in this process, generates traffic and shows the alerts",
+        "being raised; prints the console's address and the demo account's password."})
+final class Demo implements Callable<Integer> {
   /**
    * The demo's traffic: ten years of a county, with units that differ, so that the board settles
    * to the mix seed 003 reports (镇海, 2008: of 196 units 74 green, 6 red, the rest orange) rather
@@ -56,49 +62,75 @@ final class Demo {
   static final GeneratorSettings TRAFFIC = GeneratorSettings.DEFAULTS.withDays(3650).withScale(2)
       .withViolationRate(0.005).withUnitSpread(20);
 
-  static final String HELP = """
-      probity demo [options]
-        Starts Kafka, Flink and the console in this process, generates traffic and shows the alerts
-        being raised; prints the console's address and the demo account's password.
-        --rate N                 generated events/s (default 500)
-        --seconds N              stop after N seconds (default: run until Ctrl-C)
-        --checkpoint-interval D  exactly-once alert latency (default 2s)
-        --rules FILE             the rules file (default: the one shipped in the jar)
-        --scale N                subjects per unit, working day and stream (default %d)
-        --violation-rate R       share of subjects with a planted violation, on average over the
-                                 units (default %s)
-        --unit-spread S          the most violation-prone unit violates S times as often as the
-                                 cleanest (default %s: a few units red, most green or orange;
-                                 1: every unit alike)
-        --seed N                 which units are which, and all the traffic (default %d)
-      """.formatted(TRAFFIC.scale(), TRAFFIC.violationRate(), TRAFFIC.unitSpread(), TRAFFIC.seed());
+  @Spec CommandSpec spec;
+  private final PrintStream out;
 
-  private Demo() {}
+  int rate;
 
-  static int execute(String[] argv, PrintStream out) throws Exception {
-    try {
-      return run(argv, out);
-    } catch (ConfigException e) {
-      out.println("probity: " + e.getMessage());
-      return 2;
-    }
+  @Option(names = "--rate", paramLabel = "N", defaultValue = "500", description = "generated events/s (default ${DEFAULT-VALUE})")
+  void rate(int v) {
+    rate = Cli.range(spec, "--rate", v, 1, 1_000_000);
   }
 
-  private static int run(String[] argv, PrintStream out) throws Exception {
-    Args args = Args.parse("demo", argv, Set.of("rate", "seconds", "checkpoint-interval", "rules", "scale",
-        "violation-rate", "unit-spread", "seed"), Set.of());
-    if (args.help()) {
-      out.print(HELP);
-      return 0;
-    }
-    int rate = args.integer("rate", 500, 1, 1_000_000);
-    int seconds = args.integer("seconds", 0, 0, 1_000_000);
-    Duration checkpoint = args.duration("checkpoint-interval", Duration.ofSeconds(2));
-    ProbityConfig config = args.has("rules") ? RulesFile.load(Path.of(args.required("rules"))) : RulesFile.defaults();
-    GeneratorSettings generatorSettings = TRAFFIC.withSeed(args.longValue("seed", TRAFFIC.seed()))
-        .withScale(args.integer("scale", TRAFFIC.scale(), 1, 10_000))
-        .withViolationRate(args.decimal("violation-rate", TRAFFIC.violationRate(), 0, 1))
-        .withUnitSpread(args.decimal("unit-spread", TRAFFIC.unitSpread(), 1, 1_000_000));
+  int seconds;
+
+  @Option(names = "--seconds", paramLabel = "N", defaultValue = "0", description = "stop after N seconds (default: run until Ctrl-C)")
+  void seconds(int v) {
+    seconds = Cli.range(spec, "--seconds", v, 0, 1_000_000);
+  }
+
+  Duration checkpoint;
+
+  @Option(names = "--checkpoint-interval", paramLabel = "D", defaultValue = "2s",
+      description = "exactly-once alert latency (default ${DEFAULT-VALUE})")
+  void checkpoint(Duration d) {
+    checkpoint = Cli.check(spec, "--checkpoint-interval", d, d.toMillis() >= 10 && d.compareTo(Duration.ofMinutes(5)) < 0,
+        "must be from 10ms to under 5m");
+  }
+
+  Path rules;
+
+  @Option(names = "--rules", paramLabel = "FILE", description = "the rules file (default: the one shipped in the jar)")
+  void rules(Path p) {
+    rules = Cli.inputFile(spec, "--rules", p);
+  }
+
+  int scale = TRAFFIC.scale();
+
+  @Option(names = "--scale", paramLabel = "N", description = "subjects per unit, working day and stream (default ${DEFAULT-VALUE})")
+  void scale(int v) {
+    scale = Cli.range(spec, "--scale", v, 1, 10_000);
+  }
+
+  double violationRate = TRAFFIC.violationRate();
+
+  @Option(names = "--violation-rate", paramLabel = "R",
+      description = "share of subjects with a planted violation, on average over the units (default ${DEFAULT-VALUE})")
+  void violationRate(double v) {
+    violationRate = Cli.range(spec, "--violation-rate", v, 0.0, 1.0);
+  }
+
+  double unitSpread = TRAFFIC.unitSpread();
+
+  @Option(names = "--unit-spread", paramLabel = "S", description = {
+      "the most violation-prone unit violates S times as often as the cleanest",
+      "(default ${DEFAULT-VALUE}: a few units red, most green or orange; 1: every unit alike)"})
+  void unitSpread(double v) {
+    unitSpread = Cli.range(spec, "--unit-spread", v, 1.0, 1_000_000.0);
+  }
+
+  @Option(names = "--seed", paramLabel = "N", description = "which units are which, and all the traffic (default ${DEFAULT-VALUE})")
+  long seed = TRAFFIC.seed();
+
+  Demo(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ProbityConfig config = rules != null ? RulesFile.load(rules) : RulesFile.defaults();
+    GeneratorSettings generatorSettings = TRAFFIC.withSeed(seed).withScale(scale).withViolationRate(violationRate)
+        .withUnitSpread(unitSpread);
 
     Path dir = Files.createTempDirectory("probity-demo");
     // Ctrl-C: the hook asks the loop to stop, then holds the JVM until everything is closed.

@@ -1,27 +1,38 @@
 package org.probity.deploy;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import org.probity.console.ConsoleMain;
+import org.probity.jobs.cli.Cli;
 import org.probity.jobs.cli.ProbityJob;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Unmatched;
 
-/** The {@code probity} launcher: {@code demo} here, {@code console} in the console module, every other command in {@link ProbityJob}. */
+/** The {@code probity} launcher: the job's commands ({@link ProbityJob}), {@code demo} and {@code console}. */
 public final class Launcher {
   private Launcher() {}
 
-  public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("demo")) {
-      System.exit(Demo.execute(Arrays.copyOfRange(args, 1, args.length), System.err));
+  /** {@code probity console …}: the console parses its own options. */
+  @Command(name = "console", description = "the monitoring centre's web console on Kafka (probity console --help)")
+  static final class Console implements Callable<Integer> {
+    @Unmatched List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+      ConsoleMain.main(args.toArray(String[]::new));
+      return 0;
     }
-    if (args.length > 0 && args[0].equals("console")) {
-      ConsoleMain.main(Arrays.copyOfRange(args, 1, args.length));
-      return;
+  }
+
+  public static void main(String[] args) {
+    CommandLine cl = ProbityJob.commandLine(System.err);
+    cl.addSubcommand(Cli.commandLine(new Demo(System.err)));
+    cl.addSubcommand(Cli.commandLine(new Console()));
+    int code = Cli.execute(cl, args, System.out, System.err);
+    if (!(args.length > 0 && args[0].equals("console") && code == 0)) {
+      System.exit(code);
     }
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-      System.err.print(ProbityJob.USAGE);
-      System.err.println("  demo       embedded Kafka + Flink + generated traffic + the console: watch the monitor work");
-      System.err.println("  console    the monitoring centre's web console on Kafka");
-      System.exit(args.length == 0 ? 2 : 0);
-    }
-    System.exit(ProbityJob.execute(args, System.err));
   }
 }

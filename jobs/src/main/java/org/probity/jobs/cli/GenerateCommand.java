@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.probity.connectors.file.JsonLinesWriter;
@@ -17,81 +17,139 @@ import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.generate.GeneratorSettings;
 import org.probity.jobs.generate.KafkaTraffic;
 import org.probity.jobs.generate.TrafficGenerator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code generate}: synthetic traffic for the four streams to a JSON Lines file or to Kafka, and
  * the ground truth of the alerts its planted violations must raise.
  */
-final class GenerateCommand {
-  static final String HELP = """
-      probity generate (--out EVENTS.jsonl | --bootstrap-servers HOST:PORT) [options]
-        Synthetic traffic of a county's units (from the rules file) with planted violations.
-        --out FILE               write events here (JSON Lines)
-        --bootstrap-servers HP   or produce them to the event topics of this Kafka
-        --rate N                 with Kafka: at most N events/s (default: as fast as possible)
-        --truth FILE             write the ground-truth alerts here (JSON Lines, replay's order)
-        --until TIME             ground truth as of this clock (default: the last event time)
-        --rules FILE             the rules file (default: the one shipped in the jar)
-        --seed N                 (default %d)
-        --start DATE             first day, e.g. 2025-09-01 (default %s)
-        --days N                 (default %d)
-        --scale N                subjects per unit, working day and stream (default %d)
-        --violation-rate R       share of subjects with a planted violation, 0..1 (default %s)
-        --unit-spread S          the most violation-prone unit violates S times as often as the
-                                 cleanest, the others evenly between on a log scale, averaging R
-                                 (which unit is which: from the seed) (default %s: every unit alike)
-        --disorder-seconds N     emit events up to N s out of event-time order (default 0)
-      """.formatted(GeneratorSettings.DEFAULTS.seed(), GeneratorSettings.DEFAULTS.start(),
-      GeneratorSettings.DEFAULTS.days(), GeneratorSettings.DEFAULTS.scale(),
-      GeneratorSettings.DEFAULTS.violationRate(), GeneratorSettings.DEFAULTS.unitSpread());
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
+    description = "Synthetic traffic of a county's units (from the rules file) with planted violations.")
+final class GenerateCommand implements Callable<Integer> {
+  private static final GeneratorSettings D = GeneratorSettings.DEFAULTS;
 
-  private GenerateCommand() {}
+  @Spec CommandSpec spec;
+  private final PrintStream err;
 
-  static int run(String[] argv, PrintStream err) throws Exception {
-    Args args = Args.parse("generate", argv, Set.of("out", "bootstrap-servers", "rate", "truth", "until", "rules",
-        "seed", "start", "days", "scale", "violation-rate", "unit-spread", "disorder-seconds"), Set.of());
-    if (args.help()) {
-      err.print(HELP);
-      return 0;
-    }
-    if (args.has("out") == args.has("bootstrap-servers")) {
+  Path out;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "write events here (JSON Lines)")
+  void out(Path p) {
+    out = Cli.outputFile(spec, "--out", p);
+  }
+
+  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "or produce them to the event topics of this Kafka")
+  String bootstrapServers;
+
+  int rate;
+
+  @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
+      description = "with Kafka: at most N events/s (default: as fast as possible)")
+  void rate(int v) {
+    rate = Cli.range(spec, "--rate", v, 0, 10_000_000);
+  }
+
+  Path truth;
+
+  @Option(names = "--truth", paramLabel = "FILE", description = "write the ground-truth alerts here (JSON Lines, replay's order)")
+  void truth(Path p) {
+    truth = Cli.outputFile(spec, "--truth", p);
+  }
+
+  @Option(names = "--until", paramLabel = "TIME", description = "ground truth as of this clock (default: the last event time)")
+  Instant until;
+
+  @Option(names = "--rules", paramLabel = "FILE", description = "the rules file (default: the one shipped in the jar)")
+  Path rules;
+
+  @Option(names = "--seed", paramLabel = "N", description = "(default ${DEFAULT-VALUE})")
+  long seed = D.seed();
+
+  @Option(names = "--start", paramLabel = "DATE", description = "first day, e.g. 2025-09-01 (default ${DEFAULT-VALUE})")
+  java.time.LocalDate start = D.start();
+
+  int days = D.days();
+
+  @Option(names = "--days", paramLabel = "N", description = "(default ${DEFAULT-VALUE})")
+  void days(int v) {
+    days = Cli.range(spec, "--days", v, 1, 36500);
+  }
+
+  int scale = D.scale();
+
+  @Option(names = "--scale", paramLabel = "N", description = "subjects per unit, working day and stream (default ${DEFAULT-VALUE})")
+  void scale(int v) {
+    scale = Cli.range(spec, "--scale", v, 1, 100_000);
+  }
+
+  double violationRate = D.violationRate();
+
+  @Option(names = "--violation-rate", paramLabel = "R",
+      description = "share of subjects with a planted violation, 0..1 (default ${DEFAULT-VALUE})")
+  void violationRate(double v) {
+    violationRate = Cli.range(spec, "--violation-rate", v, 0.0, 1.0);
+  }
+
+  double unitSpread = D.unitSpread();
+
+  @Option(names = "--unit-spread", paramLabel = "S", description = {
+      "the most violation-prone unit violates S times as often as the cleanest, the others evenly",
+      "between on a log scale, averaging R (which unit is which: from the seed)",
+      "(default ${DEFAULT-VALUE}: every unit alike)"})
+  void unitSpread(double v) {
+    unitSpread = Cli.range(spec, "--unit-spread", v, 1.0, 1_000_000.0);
+  }
+
+  int disorderSeconds;
+
+  @Option(names = "--disorder-seconds", paramLabel = "N", defaultValue = "0",
+      description = "emit events up to N s out of event-time order (default ${DEFAULT-VALUE})")
+  void disorderSeconds(int v) {
+    disorderSeconds = Cli.range(spec, "--disorder-seconds", v, 0, 86_400);
+  }
+
+  GenerateCommand(PrintStream err) {
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if ((out == null) == (bootstrapServers == null)) {
       throw new ConfigException("generate: give exactly one of --out or --bootstrap-servers");
     }
-    ProbityConfig config = ProbityJob.loadRules(args);
-    GeneratorSettings d = GeneratorSettings.DEFAULTS;
-    GeneratorSettings settings = new GeneratorSettings(args.longValue("seed", d.seed()), args.date("start", d.start()),
-        args.integer("days", d.days(), 1, 36500), args.integer("scale", d.scale(), 1, 100_000),
-        args.decimal("violation-rate", d.violationRate(), 0, 1), args.integer("disorder-seconds", 0, 0, 86_400),
-        args.decimal("unit-spread", d.unitSpread(), 1, 1_000_000));
-    Path truthOut = args.has("truth") ? args.outputFile("truth") : null;
-    Instant until = args.instant("until");
+    ProbityConfig config = ProbityJob.loadRules(rules);
+    GeneratorSettings settings = new GeneratorSettings(seed, start, days, scale, violationRate, disorderSeconds,
+        unitSpread);
     TrafficGenerator generator = new TrafficGenerator(config, settings);
     AvroJson json = new AvroJson(config.zone());
 
     long started = System.nanoTime();
     Map<EventStream, Long> counts = new EnumMap<>(EventStream.class);
-    if (args.has("out")) {
-      try (JsonLinesWriter w = new JsonLinesWriter(args.outputFile("out"), json)) {
+    if (out != null) {
+      try (JsonLinesWriter w = new JsonLinesWriter(out, json)) {
         for (SpecificRecordBase event : generator) {
           w.writeEvent(event);
           count(counts, event, started, err);
         }
       }
     } else {
-      KafkaTraffic.produce(generator, KafkaSettings.defaults(args.required("bootstrap-servers")),
-          args.integer("rate", 0, 0, 10_000_000), event -> count(counts, event, started, err));
+      KafkaTraffic.produce(generator, KafkaSettings.defaults(bootstrapServers), rate,
+          event -> count(counts, event, started, err));
     }
     Map<String, Integer> planted = new TreeMap<>();
-    var truth = until == null ? generator.groundTruth() : generator.groundTruth(until);
-    truth.forEach(a -> planted.merge(a.getRuleId(), 1, Integer::sum));
-    if (truthOut != null) {
-      try (JsonLinesWriter w = new JsonLinesWriter(truthOut, json)) {
-        truth.forEach(w::write);
+    var groundTruth = until == null ? generator.groundTruth() : generator.groundTruth(until);
+    groundTruth.forEach(a -> planted.merge(a.getRuleId(), 1, Integer::sum));
+    if (truth != null) {
+      try (JsonLinesWriter w = new JsonLinesWriter(truth, json)) {
+        groundTruth.forEach(w::write);
       }
     }
     long total = counts.values().stream().mapToLong(Long::longValue).sum();
-    err.printf("generate: %d events %s, %d ground-truth alert records %s, %.1f s%n", total, counts, truth.size(),
-        planted, (System.nanoTime() - started) / 1e9);
+    err.printf("generate: %d events %s, %d ground-truth alert records %s, %.1f s%n", total, counts,
+        groundTruth.size(), planted, (System.nanoTime() - started) / 1e9);
     return 0;
   }
 

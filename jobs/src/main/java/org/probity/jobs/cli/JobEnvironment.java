@@ -8,6 +8,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -23,8 +24,12 @@ public final class JobEnvironment {
 
   public static StreamExecutionEnvironment create(int parallelism, StateBackend backend, Duration checkpointInterval,
       String checkpointDir) {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
-        configuration(backend, checkpointInterval, checkpointDir));
+    return create(parallelism, configuration(backend, checkpointInterval, checkpointDir));
+  }
+
+  /** The environment of {@code conf}: the cluster's under {@code flink run}, else a local one. */
+  public static StreamExecutionEnvironment create(int parallelism, Configuration conf) {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     if (parallelism > 0) {
       env.setParallelism(parallelism);
     }
@@ -46,9 +51,15 @@ public final class JobEnvironment {
     }
 
     public static LocalCluster start(int parallelism, StateBackend backend) throws Exception {
-      Configuration conf = configuration(backend, null, null);
-      conf.set(RestOptions.BIND_PORT, "0");
+      return start(parallelism, configuration(backend, null, null), 0);
+    }
+
+    /** A cluster of this process whose REST API listens on 127.0.0.1:{@code restPort} (0: any free port). */
+    public static LocalCluster start(int parallelism, Configuration jobConf, int restPort) throws Exception {
+      Configuration conf = new Configuration(jobConf);
+      conf.set(RestOptions.BIND_PORT, Integer.toString(restPort));
       conf.set(RestOptions.ADDRESS, "127.0.0.1");
+      conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
       MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
           .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
       cluster.start();
@@ -63,10 +74,48 @@ public final class JobEnvironment {
       return env;
     }
 
+    /** The REST API (and Flink's own tools) of this cluster, {@code http://127.0.0.1:PORT}. */
+    public URI restAddress() throws Exception {
+      return cluster.getRestAddress().get();
+    }
+
     @Override
     public void close() throws Exception {
       cluster.close();
     }
+  }
+
+  /** Where a run resumes from: {@code claim} lets the job own (and in time delete) a checkpoint of its own. */
+  public record Restore(String path, boolean claim) {}
+
+  /** Whether {@code conf} would run in this process rather than on a cluster ({@code flink run}). */
+  public static boolean isLocal(Configuration conf) {
+    return StreamExecutionEnvironment.getExecutionEnvironment(conf) instanceof LocalStreamEnvironment;
+  }
+
+  /**
+   * A long-running job's configuration: checkpoints under {@code checkpointDir} retained when the
+   * job is cancelled or fails (a restart resumes from them), savepoints under {@code savepointDir},
+   * and the state to start from (null: fresh).
+   */
+  public static Configuration configuration(StateBackend backend, Duration checkpointInterval, String checkpointDir,
+      String savepointDir, Restore restore) {
+    Configuration conf = configuration(backend, checkpointInterval, checkpointDir);
+    if (checkpointDir != null) {
+      put(conf, "execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+    }
+    if (savepointDir != null) {
+      put(conf, "execution.checkpointing.savepoint-dir", savepointDir);
+    }
+    if (restore != null) {
+      put(conf, "execution.state-recovery.path", restore.path());
+      put(conf, "execution.state-recovery.claim-mode", restore.claim() ? "CLAIM" : "NO_CLAIM");
+    }
+    return conf;
+  }
+
+  private static void put(Configuration conf, String key, String value) {
+    conf.set(org.apache.flink.configuration.ConfigOptions.key(key).stringType().noDefaultValue(), value);
   }
 
   private static Configuration configuration(StateBackend backend, Duration checkpointInterval, String checkpointDir) {

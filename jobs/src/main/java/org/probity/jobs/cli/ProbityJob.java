@@ -2,51 +2,59 @@ package org.probity.jobs.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
-import org.probity.jobs.config.ConfigException;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.RulesFile;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
- * The command line: {@code run}, {@code replay}, {@code generate}. Only wires: every command
- * builds the same pipeline ({@link org.probity.jobs.pipeline.ProbityPipeline}). The job jar's main
- * class, so {@code flink run probity-jobs-job.jar run --bootstrap-servers …} works as is.
+ * The command line: {@code run}, {@code replay}, {@code generate}, {@code stop}. Only wires: every
+ * command builds the same pipeline ({@link org.probity.jobs.pipeline.ProbityPipeline}). The job
+ * jar's main class, so {@code flink run probity-jobs-job.jar run --bootstrap-servers …} works as is.
  */
-public final class ProbityJob {
-  public static final String USAGE = """
-      usage: probity <command> [options]    (probity <command> --help for its options)
-        run        Kafka in, Kafka out: the monitor, on a Flink cluster or locally
-        replay     a JSON Lines file of events through the same pipeline, alerts to a file
-        generate   synthetic traffic with planted violations and their ground truth
-      """;
+@Command(name = "probity", mixinStandardHelpOptions = true, usageHelpWidth = 100,
+    description = "Real-time e-supervision (电子监察). probity COMMAND --help for a command's options.",
+    synopsisSubcommandLabel = "COMMAND")
+public final class ProbityJob implements java.util.concurrent.Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  private final PrintStream err;
 
-  private ProbityJob() {}
+  private ProbityJob(PrintStream err) {
+    this.err = err;
+  }
 
-  public static void main(String[] args) throws Exception {
-    System.exit(execute(args, System.err));
+  public static void main(String[] args) {
+    System.exit(execute(args, System.out, System.err));
+  }
+
+  /** The command line with its commands; the launcher adds its own (demo, console) to it. */
+  public static CommandLine commandLine(PrintStream err) {
+    CommandLine cl = Cli.commandLine(new ProbityJob(err));
+    cl.addSubcommand(Cli.commandLine(new RunCommand(err)));
+    cl.addSubcommand(Cli.commandLine(new ReplayCommand(err)));
+    cl.addSubcommand(Cli.commandLine(new GenerateCommand(err)));
+    cl.addSubcommand(Cli.commandLine(new StopCommand(err)));
+    return cl;
   }
 
   /** Runs one command; a bad argument or rules file is one line on {@code err} and exit code 2. */
-  public static int execute(String[] args, PrintStream err) throws Exception {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-      err.print(USAGE);
-      return args.length == 0 ? 2 : 0;
-    }
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
-    try {
-      return switch (args[0]) {
-        case "run" -> RunCommand.run(rest, err);
-        case "replay" -> ReplayCommand.run(rest, err);
-        case "generate" -> GenerateCommand.run(rest, err);
-        default -> throw new ConfigException("unknown command '" + args[0] + "'\n" + USAGE);
-      };
-    } catch (ConfigException e) {
-      err.println("probity: " + e.getMessage());
-      return 2;
-    }
+  public static int execute(String[] args, PrintStream out, PrintStream err) {
+    return Cli.execute(commandLine(err), args, out, err);
   }
 
-  static ProbityConfig loadRules(Args args) {
-    return args.has("rules") ? RulesFile.load(Path.of(args.string("rules", null))) : RulesFile.defaults();
+  /** As {@link #execute(String[], PrintStream, PrintStream)}, help to standard output. */
+  public static int execute(String[] args, PrintStream err) {
+    return execute(args, System.out, err);
+  }
+
+  /** With no command: the usage, and exit code 2. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(err);
+    return Cli.USAGE_ERROR;
+  }
+
+  static ProbityConfig loadRules(Path rules) {
+    return rules != null ? RulesFile.load(rules) : RulesFile.defaults();
   }
 }

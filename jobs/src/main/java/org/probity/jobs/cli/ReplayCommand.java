@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -30,6 +30,10 @@ import org.probity.jobs.rules.RuleSet;
 import org.probity.schema.Alert;
 import org.probity.schema.DeadLetter;
 import org.probity.schema.UnitStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code replay}: a JSON Lines file of events through the same pipeline as {@code run}, bounded,
@@ -37,40 +41,74 @@ import org.probity.schema.UnitStatus;
  * before they are written, so the same input gives byte-identical output whatever the
  * parallelism.
  */
-final class ReplayCommand {
-  static final String HELP = """
-      probity replay --events FILE.jsonl --alerts OUT.jsonl [options]
-        Replays events (the contract's JSON Lines form) through the full rule set.
-        --events FILE          events, one JSON object per line
-        --alerts OUT           alerts written here, sorted, in the contract's JSON form
-        --dead-letters OUT     invalid lines (with line number and reason); default: stderr summary only
-        --unit-status OUT      the units' integrity index (廉情指数) each time it changes
-        --rules FILE           the rules file (default: the one shipped in the jar)
-        --until TIME           the replay's clock, e.g. 2025-11-01T00:00:00+08:00: time-based rules
-                               fire only up to it (default: the input's last event time)
-        --out-of-orderness D   how far events may be out of order (default 2m)
-        --parallelism N        (default 2)
-      """;
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
+    description = "Replays events (the contract's JSON Lines form) through the full rule set.")
+final class ReplayCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  private final PrintStream err;
 
-  private ReplayCommand() {}
+  Path events;
 
-  static int run(String[] argv, PrintStream err) throws Exception {
-    Args args = Args.parse("replay", argv,
-        Set.of("events", "alerts", "dead-letters", "unit-status", "rules", "until", "out-of-orderness",
-            "parallelism"), Set.of());
-    if (args.help()) {
-      err.print(HELP);
-      return 0;
-    }
-    Path events = args.existingFile("events");
-    Path alertsOut = args.outputFile("alerts");
-    Path deadOut = args.has("dead-letters") ? args.outputFile("dead-letters") : null;
-    Path statusOut = args.has("unit-status") ? args.outputFile("unit-status") : null;
-    ProbityConfig config = ProbityJob.loadRules(args);
-    Instant until = args.instant("until");
-    Duration outOfOrderness = args.duration("out-of-orderness", Duration.ofMinutes(2));
-    int parallelism = args.integer("parallelism", 2, 1, 256);
+  @Option(names = "--events", required = true, paramLabel = "FILE", description = "events, one JSON object per line")
+  void events(Path p) {
+    events = Cli.inputFile(spec, "--events", p);
+  }
 
+  Path alertsOut;
+
+  @Option(names = "--alerts", required = true, paramLabel = "OUT",
+      description = "alerts written here, sorted, in the contract's JSON form")
+  void alerts(Path p) {
+    alertsOut = Cli.outputFile(spec, "--alerts", p);
+  }
+
+  Path deadOut;
+
+  @Option(names = "--dead-letters", paramLabel = "OUT",
+      description = "invalid lines (with line number and reason); default: a line each on stderr")
+  void deadLetters(Path p) {
+    deadOut = Cli.outputFile(spec, "--dead-letters", p);
+  }
+
+  Path statusOut;
+
+  @Option(names = "--unit-status", paramLabel = "OUT",
+      description = "the units' integrity index (廉情指数) each time it changes")
+  void unitStatus(Path p) {
+    statusOut = Cli.outputFile(spec, "--unit-status", p);
+  }
+
+  @Option(names = "--rules", paramLabel = "FILE", description = "the rules file (default: the one shipped in the jar)")
+  Path rules;
+
+  @Option(names = "--until", paramLabel = "TIME", description = {
+      "the replay's clock, e.g. 2025-11-01T00:00:00+08:00: time-based rules fire only up to it",
+      "(default: the input's last event time)"})
+  Instant until;
+
+  Duration outOfOrderness;
+
+  @Option(names = "--out-of-orderness", paramLabel = "D", defaultValue = "2m",
+      description = "how far events may be out of order (default ${DEFAULT-VALUE})")
+  void outOfOrderness(Duration d) {
+    outOfOrderness = Cli.check(spec, "--out-of-orderness", d, !d.isNegative() && d.compareTo(Duration.ofDays(30)) <= 0,
+        "must be from 0s to 30d");
+  }
+
+  int parallelism;
+
+  @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "(default ${DEFAULT-VALUE})")
+  void parallelism(int v) {
+    parallelism = Cli.range(spec, "--parallelism", v, 1, 256);
+  }
+
+  ReplayCommand(PrintStream err) {
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ProbityConfig config = ProbityJob.loadRules(rules);
     Result result = replay(config, events, until, outOfOrderness, parallelism, err);
     AvroJson json = new AvroJson(config.zone());
     try (JsonLinesWriter w = new JsonLinesWriter(alertsOut, json)) {
