@@ -192,7 +192,8 @@ public final class RunCommand implements Callable<Integer> {
   int maxRate;
 
   @Option(names = "--max-rate", paramLabel = "N", defaultValue = "0", description = {
-      "read at most N events/s in all (a back-fill that must not starve the cluster; default: no limit)"})
+      "read each event topic at most N events/s (a back-fill that must not starve the cluster;",
+      "default: no limit)"})
   void maxRate(int v) {
     maxRate = Cli.range(spec, "--max-rate", v, 0, 100_000_000);
   }
@@ -347,8 +348,8 @@ public final class RunCommand implements Callable<Integer> {
   /** The production wiring: Kafka sources and sinks around {@link ProbityPipeline}. */
   public static void defineWorkflow(StreamExecutionEnvironment env, Settings s) {
     IngestDecoder decoder = new IngestDecoder(new AvroJson(s.config().zone()));
-    ProbitySources kafka = ProbitySources.kafka(s.kafka(), decoder, s.outOfOrderness(), s.idleness(), s.stopAtLatest());
-    ProbitySources sources = s.maxRate() <= 0 ? kafka : e -> MaxRate.apply(kafka.events(e), s.maxRate());
+    ProbitySources sources = ProbitySources.kafka(s.kafka(), decoder, s.outOfOrderness(), s.idleness(),
+        s.stopAtLatest(), s.maxRate());
     ProbityPipeline.defineWorkflow(env, sources,
         new ProbitySinks(KafkaConnectors.alertSink(s.kafka()), KafkaConnectors.deadLetterSink(s.kafka()),
             KafkaConnectors.unitStatusSink(s.kafka())),

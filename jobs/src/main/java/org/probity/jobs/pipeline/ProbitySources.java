@@ -23,6 +23,12 @@ public interface ProbitySources {
    */
   static ProbitySources kafka(KafkaSettings settings, IngestDecoder decoder, Duration outOfOrderness,
       Duration idleness, boolean stopAtLatest) {
+    return kafka(settings, decoder, outOfOrderness, idleness, stopAtLatest, 0);
+  }
+
+  /** As above, each topic read at most {@code maxRatePerTopic} events/s (0: no limit). */
+  static ProbitySources kafka(KafkaSettings settings, IngestDecoder decoder, Duration outOfOrderness,
+      Duration idleness, boolean stopAtLatest, int maxRatePerTopic) {
     return env -> {
       DataStream<Ingested> all = null;
       for (EventStream stream : EventStream.values()) {
@@ -32,6 +38,9 @@ public interface ProbitySources {
                     : KafkaConnectors.eventSource(settings, stream, decoder),
                 KafkaConnectors.watermarks(outOfOrderness, idleness), "kafka " + settings.topic(stream))
             .uid("source-" + stream.jsonName());
+        if (maxRatePerTopic > 0) {
+          one = MaxRate.apply(one, maxRatePerTopic);
+        }
         all = all == null ? one : all.union(one);
       }
       return all;

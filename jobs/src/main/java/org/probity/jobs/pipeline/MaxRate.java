@@ -1,4 +1,4 @@
-package org.probity.jobs.cli;
+package org.probity.jobs.pipeline;
 
 import java.util.concurrent.locks.LockSupport;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -6,7 +6,10 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.probity.connectors.ingest.Ingested;
 
-/** {@code run --max-rate}: holds each subtask to its share of N events/s (a back-fill that must not starve the cluster). */
+/**
+ * {@code run --max-rate}: holds each source subtask to its share of N events/s (a back-fill that must
+ * not starve the cluster). Chained to the source, so no records queue in front of a checkpoint barrier.
+ */
 final class MaxRate extends RichMapFunction<Ingested, Ingested> {
   private static final long serialVersionUID = 1L;
   private final int eventsPerSecond;

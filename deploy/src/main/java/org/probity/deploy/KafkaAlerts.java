@@ -23,13 +23,13 @@ import org.probity.schema.Alert;
  * Reads {@code probity.alerts} the way a case system would: a plain Kafka consumer with
  * {@code read_committed}, values decoded with nothing but the {@code Alert.avsc} file.
  */
-final class KafkaAlerts {
+public final class KafkaAlerts {
   /** One alert record as a case system sees it, reduced to the fields the ground truth fixes. */
-  record Seen(String key, String alertId, String ruleId, int ruleVersion, String reason, String severity,
+  public record Seen(String key, String alertId, String ruleId, int ruleVersion, String reason, String severity,
       String status, String unitId, String subjectType, String subjectId, List<String> personIds, Long amountFen,
       long eventTime, List<String> evidence, int partition) {
 
-    String comparable() {
+    public String comparable() {
       return String.join("|", alertId, ruleId, Integer.toString(ruleVersion), reason, severity, status, unitId,
           subjectType, subjectId, personIds.toString(), String.valueOf(amountFen), Long.toString(eventTime),
           evidence.toString());
@@ -38,7 +38,7 @@ final class KafkaAlerts {
 
   private KafkaAlerts() {}
 
-  static String comparable(Alert a) {
+  public static String comparable(Alert a) {
     return String.join("|", a.getAlertId(), a.getRuleId(), Integer.toString(a.getRuleVersion()), a.getReason(),
         a.getSeverity().name(), a.getStatus().name(), a.getUnitId(), a.getSubjectType().name(), a.getSubjectId(),
         a.getPersonIds().toString(), String.valueOf(a.getAmountFen()),
@@ -50,7 +50,7 @@ final class KafkaAlerts {
    * transaction's commit markers after the commit returns, so for a moment the read_committed end
    * lags the log end; reading to the lagging end would miss the last alerts.
    */
-  static List<Seen> readAll(String bootstrap, String topic, Path alertAvsc) throws IOException {
+  public static List<Seen> readAll(String bootstrap, String topic, Path alertAvsc) throws IOException {
     awaitNoOpenTransactions(bootstrap, topic);
     Schema schema = new Schema.Parser().parse(alertAvsc.toFile());
     BinaryMessageDecoder<GenericRecord> decoder = new BinaryMessageDecoder<>(GenericData.get(), schema);
