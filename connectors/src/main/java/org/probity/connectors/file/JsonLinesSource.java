@@ -129,26 +129,22 @@ public final class JsonLinesSource {
             overflow = spill(overflow, length, (byte) b);
           }
           total++;
+          if (lineNumber == 0 && total == BOM.length && startsWithBom(length)) {
+            length = 0; // a UTF-8 byte order mark, as some editors write: not part of line 1
+            total = 0;
+          }
         }
         if (!sawAny && chunkEnd < 0) {
           return null;
         }
         lineNumber++;
-        int start = 0;
-        if (lineNumber == 1 && startsWithBom(length)) {
-          start = BOM.length; // a UTF-8 byte order mark, as some editors write
-        }
         if (overflow != null) {
-          byte[] head = java.util.Arrays.copyOfRange(line, start, Math.min(length, start + rawLimit));
-          return decoder.overlongLine(file, lineNumber, total - start,
-              java.util.HexFormat.of().formatHex(overflow.digest()), head, head.length);
+          byte[] head = java.util.Arrays.copyOf(line, Math.min(length, rawLimit));
+          return decoder.overlongLine(file, lineNumber, total, java.util.HexFormat.of().formatHex(overflow.digest()),
+              head, head.length);
         }
-        if (isBlank(start, length)) {
+        if (isBlank(length)) {
           continue;
-        }
-        if (start > 0) {
-          System.arraycopy(line, start, line, 0, length - start);
-          length -= start;
         }
         return decoder.fromJsonLine(file, lineNumber, line, length);
       }
@@ -158,8 +154,7 @@ public final class JsonLinesSource {
     private MessageDigest spill(MessageDigest digest, int kept, byte b) {
       if (digest == null) {
         digest = IngestDecoder.newSha256();
-        int start = lineNumber == 0 && startsWithBom(kept) ? BOM.length : 0;
-        digest.update(line, start, kept - start);
+        digest.update(line, 0, kept);
       }
       digest.update(b);
       return digest;
@@ -170,8 +165,8 @@ public final class JsonLinesSource {
     }
 
     /** Blank: JSON whitespace only (what Jackson itself skips). */
-    private boolean isBlank(int start, int end) {
-      for (int i = start; i < end; i++) {
+    private boolean isBlank(int end) {
+      for (int i = 0; i < end; i++) {
         byte b = line[i];
         if (b != ' ' && b != '\t' && b != '\r') {
           return false;

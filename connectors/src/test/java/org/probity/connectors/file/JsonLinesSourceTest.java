@@ -213,6 +213,33 @@ class JsonLinesSourceTest {
     assertThat(d.getError()).isEqualTo("line is " + hugeBytes.length + " bytes, over the maximum 1048576");
   }
 
+  /** The bound is the decoder's setting, exact to the byte, and the BOM and CR are not counted. */
+  @Test
+  void aLineOfExactlyTheMaximumIsReadAndOneByteMoreIsADeadLetter(@TempDir Path dir) throws Exception {
+    IngestDecoder small = new IngestDecoder(decoder.json(),
+        org.probity.connectors.ingest.IngestLimits.live().withMaxLineBytes(300).withRawLimit(10));
+    String event = small.toJsonLine(TestEvents.order("r-1", 1L));
+    String padded = event.substring(0, event.length() - 1) + " ".repeat(300 - event.length()) + "}";
+    String over = padded.substring(0, padded.length() - 1) + " }";
+    Path file = dir.resolve("edge.jsonl");
+    Files.writeString(file, "\uFEFF" + padded + "\r\n" + over + "\r\n", StandardCharsets.UTF_8);
+    JsonLinesSource.NumberedLineFormat format = new JsonLinesSource.NumberedLineFormat(small, "edge.jsonl");
+
+    try (var stream = FileSystem.getLocalFileSystem().open(new org.apache.flink.core.fs.Path(file.toUri()))) {
+      StreamFormat.Reader<Ingested> reader =
+          format.createReader(new Configuration(), stream, Files.size(file), Files.size(file));
+      assertThat(reader.read().eventId()).isEqualTo("r-1");
+      DeadLetter d = reader.read().deadLetter;
+      assertThat(d.getLineNumber()).isEqualTo(2L);
+      assertThat(d.getError()).isEqualTo("line is 301 bytes, over the maximum 300");
+      assertThat(d.getRawLength()).isEqualTo(301L);
+      assertThat(d.getRawSha256()).isEqualTo(sha256(over.getBytes(StandardCharsets.UTF_8)));
+      assertThat(d.getRaw()).isEqualTo(ByteBuffer.wrap(over.substring(0, 10).getBytes(StandardCharsets.UTF_8)));
+      assertThat(reader.read()).isNull();
+      reader.close();
+    }
+  }
+
   static String sha256(byte[] bytes) throws Exception {
     return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
   }
