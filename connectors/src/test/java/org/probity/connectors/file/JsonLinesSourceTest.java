@@ -209,7 +209,7 @@ class JsonLinesSourceTest {
     assertThat(d.getLineNumber()).isEqualTo(3L);
     assertThat(d.getRawLength()).isEqualTo(hugeBytes.length);
     assertThat(d.getRawSha256()).isEqualTo(sha256(hugeBytes));
-    assertThat(d.getRaw()).isEqualTo(ByteBuffer.wrap(java.util.Arrays.copyOf(hugeBytes, 64 * 1024)));
+    assertThat(d.getRaw()).isEqualTo(ByteBuffer.wrap(java.util.Arrays.copyOf(hugeBytes, org.probity.connectors.ingest.IngestLimits.DEFAULT_RAW_LIMIT)));
     assertThat(d.getError()).isEqualTo("line is " + hugeBytes.length + " bytes, over the maximum 1048576");
   }
 

@@ -108,7 +108,7 @@ class KafkaDeadLetterSizeTest {
     List<ConsumerRecord<byte[], byte[]>> dead =
         readCommitted(kafka.bootstrapServers(), settings.deadLetterTopic(), 1, Duration.ofSeconds(30));
     assertThat(dead).hasSize(1);
-    assertThat(dead.get(0).serializedValueSize()).isLessThan(1024 * 1024);
+    assertThat(dead.get(0).serializedValueSize()).isLessThan(DeadLetterSink.DEFAULT_MAX_REQUEST_SIZE);
     DeadLetter d = SingleObjectCodec.of(DeadLetter.class).decode(dead.get(0).value());
     assertThat(d.getSourceTopic()).isEqualTo(topic);
     assertThat(d.getSourcePartition()).isZero();
@@ -116,7 +116,7 @@ class KafkaDeadLetterSizeTest {
     assertThat(d.getError()).startsWith("cannot decode ProcurementEvent");
     assertThat(d.getRawLength()).isEqualTo(poison.length);
     assertThat(d.getRawSha256()).isEqualTo(sha256(poison));
-    assertThat(d.getRaw()).isEqualTo(ByteBuffer.wrap(Arrays.copyOf(poison, 64 * 1024)));
+    assertThat(d.getRaw()).isEqualTo(ByteBuffer.wrap(Arrays.copyOf(poison, org.probity.connectors.ingest.IngestLimits.DEFAULT_RAW_LIMIT)));
   }
 
   /**
