@@ -11,7 +11,11 @@ public final class FlinkTestCluster {
   private FlinkTestCluster() {}
 
   public static MiniClusterExtension extension() {
-    Configuration conf = new Configuration();
+    return extension(new Configuration());
+  }
+
+  /** With {@code conf} added, e.g. a metric reporter. */
+  public static MiniClusterExtension extension(Configuration conf) {
     // A job that cannot get its slots fails in seconds, not after the default five minutes.
     conf.set(JobManagerOptions.SLOT_REQUEST_TIMEOUT, Duration.ofSeconds(20));
     return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()

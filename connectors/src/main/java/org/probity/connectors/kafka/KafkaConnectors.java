@@ -117,10 +117,13 @@ public final class KafkaConnectors {
         settings.exactlyOnce(), settings.transactionalIdPrefix() + "-unit-status");
   }
 
-  /** Dead letters are at-least-once: a repeat is harmless, its key names the source record. */
-  public static KafkaSink<DeadLetter> deadLetterSink(KafkaSettings settings) {
-    return sink(settings, settings.deadLetterTopic(), DeadLetter.class, KafkaConnectors::deadLetterKey,
-        false, settings.transactionalIdPrefix() + "-deadletter");
+  /**
+   * Dead letters are at-least-once (a repeat is harmless, its key names the source record), and
+   * a dead letter Kafka refuses is logged and counted, never a failed job: see {@link DeadLetterSink}.
+   */
+  public static DeadLetterSink deadLetterSink(KafkaSettings settings) {
+    return new DeadLetterSink(settings.bootstrapServers(), settings.deadLetterTopic(),
+        DeadLetterSink.DEFAULT_MAX_REQUEST_SIZE);
   }
 
   /** {@code topic-partition-offset}, or {@code file:line} for a replayed file. */

@@ -140,7 +140,7 @@ class IngestDecoderTest {
         Arguments.of(EventStream.PAYMENT, blankSigner, "missing field 'signerId' required on SIGNED"),
         Arguments.of(EventStream.PAYMENT, noRole, "missing field 'signerRole' required on SIGNED"),
         Arguments.of(EventStream.APPROVAL, extended, "missing field 'extensionDays' required on EXTENDED"),
-        Arguments.of(EventStream.APPROVAL, extendedByZero, "field 'extensionDays' must be positive: 0"),
+        Arguments.of(EventStream.APPROVAL, extendedByZero, "field 'extensionDays' is 0, outside 1 to 365"),
         Arguments.of(EventStream.PROCUREMENT, bid, "missing field 'bidderId' required on BID_SUBMITTED"));
   }
 
@@ -255,7 +255,9 @@ class IngestDecoderTest {
         Arguments.of(good.replace("\"action\":\"SIGNED\"", "\"action\":\"STAMPED\""), "p-1",
             "field 'action': unknown value \"STAMPED\""),
         Arguments.of(good.replace("+08:00", ""), "p-1", "field 'eventTime' is not an ISO-8601 time with an offset"),
-        Arguments.of(good.replace(",\"payeeId\":\"S1\"", ""), "p-1", "missing required field 'payeeId'"),
+        // Optional in PaymentEvent v2, required on SUBMITTED and PAID by the contract's table.
+        Arguments.of(good.replace("\"SIGNED\"", "\"SUBMITTED\"").replace(",\"payeeId\":\"S1\"", ""), "p-1",
+            "missing field 'payeeId' required on SUBMITTED"),
         Arguments.of(good.replace("\"amountFen\":12345678", "\"amountFen\":-1"), "p-1",
             "field 'amountFen' is negative: -1"),
         Arguments.of(good.replace(",\"signerId\":\"P2\"", ""), "p-1", "missing field 'signerId' required on SIGNED"),
@@ -279,6 +281,80 @@ class IngestDecoderTest {
     assertThat(d.getError()).contains(reason);
     assertThat(d.getFailedAt()).isNotNull();
     assertThat(in.timestamp()).isEqualTo(Long.MIN_VALUE);
+  }
+
+  // ---------------------------------------------------------------- dead-letter size
+
+  /** A dead letter carries the first rawLimit bytes, and the whole record's length and hash. */
+  @Test
+  void aLargePoisonRecordsDeadLetterCarriesItsHeadLengthAndHash() throws Exception {
+    byte[] bytes = new byte[300_000];
+    new Random(7).nextBytes(bytes);
+
+    Ingested in = fromKafka(bytes, OFFSET);
+
+    DeadLetter d = in.deadLetter;
+    assertThat(d.getRaw()).isEqualTo(ByteBuffer.wrap(Arrays.copyOf(bytes, IngestLimits.DEFAULT_RAW_LIMIT)));
+    assertThat(d.getRawLength()).isEqualTo(300_000L);
+    assertThat(d.getRawSha256()).isEqualTo(java.util.HexFormat.of()
+        .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+    assertThat(SingleObjectCodec.of(DeadLetter.class).encode(d)).hasSizeLessThan(IngestLimits.DEFAULT_RAW_LIMIT + 2048);
+  }
+
+  @Test
+  void aSmallRecordsDeadLetterCarriesItWholeWithLengthAndHash() {
+    byte[] bytes = "garbage".getBytes(StandardCharsets.UTF_8);
+    DeadLetter d = fromKafka(bytes, OFFSET).deadLetter;
+    assertThat(d.getRawLength()).isEqualTo(7L);
+    assertThat(d.getRawSha256()).isEqualTo(IngestDecoder.sha256(bytes, bytes.length)).hasSize(64)
+        .matches("[0-9a-f]+");
+  }
+
+  @Test
+  void theRawLimitIsTheDecodersSetting() {
+    IngestDecoder small = new IngestDecoder(decoder.json(), IngestLimits.live().withRawLimit(4));
+    DeadLetter d = small.fromKafka(EventStream.PROCUREMENT, TOPIC, PARTITION, OFFSET,
+        "garbage".getBytes(StandardCharsets.UTF_8)).deadLetter;
+    assertThat(d.getRaw()).isEqualTo(ByteBuffer.wrap("garb".getBytes(StandardCharsets.UTF_8)));
+    assertThat(d.getRawLength()).isEqualTo(7L);
+  }
+
+  /** A reason may quote the input (an unknown enum value of a megabyte): it is cut, as raw is. */
+  @Test
+  void aReasonQuotingAHugeValueIsCut() {
+    String good = decoder.toJsonLine(signedPayment("p-1"));
+    String line = good.replace("\"action\":\"SIGNED\"", "\"action\":\"" + "S".repeat(500_000) + "\"");
+    DeadLetter d = decoder.fromJsonLine("f", 1, line).deadLetter;
+    assertThat(d.getError()).startsWith("field 'action'").hasSizeLessThanOrEqualTo(IngestDecoder.MAX_ERROR_CHARS + 1);
+    assertThat(d.getRaw().remaining()).isEqualTo(IngestLimits.DEFAULT_RAW_LIMIT);
+    assertThat(d.getRawLength()).isEqualTo(line.length());
+  }
+
+  // ---------------------------------------------------------------- strict UTF-8 in a JSON line
+
+  @Test
+  void aJsonLineWithInvalidUtf8IsADeadLetterWithTheBytesAsReceived() {
+    byte[] line = decoder.toJsonLine(signedPayment("p-1")).getBytes(StandardCharsets.UTF_8);
+    int at = 30;
+    byte[] bad = line.clone();
+    bad[at] = (byte) 0xC0; // never valid in UTF-8
+    byte[] buffer = Arrays.copyOf(bad, bad.length + 10); // the reader's buffer is longer than the line
+
+    DeadLetter d = decoder.fromJsonLine("f.jsonl", 5, buffer, bad.length).deadLetter;
+
+    assertThat(d.getError()).isEqualTo("invalid UTF-8 at byte " + at);
+    assertThat(d.getRaw()).isEqualTo(ByteBuffer.wrap(bad));
+    assertThat(d.getLineNumber()).isEqualTo(5L);
+    assertThat(decoder.fromJsonLine("f.jsonl", 6, Arrays.copyOf(line, line.length + 3), line.length).payment)
+        .isEqualTo(signedPayment("p-1"));
+  }
+
+  @Test
+  void anOverlongEncodingOrASurrogateIsInvalidUtf8() {
+    // C0 AF: an overlong "/"; ED A0 80: a UTF-16 surrogate written as UTF-8 (CESU-8)
+    for (byte[] bad : new byte[][] {{'{', (byte) 0xC0, (byte) 0xAF, '}'}, {'{', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '}'}}) {
+      assertThat(decoder.fromJsonLine("f", 1, bad, bad.length).deadLetter.getError()).isEqualTo("invalid UTF-8 at byte 1");
+    }
   }
 
   // ---------------------------------------------------------------- helpers
