@@ -86,7 +86,7 @@ public final class SignatureChainRule implements Rule {
 
   @Override
   public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    DataStream<PaymentEvent> steps = events.payments()
+    DataStream<PaymentEvent> steps = VoucherFacts.of(events.payments(), config.payment())
         .filter(e -> e.getAction() != PaymentAction.SUBMITTED)
         .name("PAYMENT_SIGNATURE_CHAIN signatures, returns and payments");
     if (config.payment().signatureChainEngine() == PaymentParameters.SignatureChainEngine.KEYED) {
@@ -188,8 +188,9 @@ public final class SignatureChainRule implements Rule {
     return b.evidence(paid.getEventId());
   }
 
+  /** The voucher and its amount, for messages; without the amount where the voucher never stated one. */
   static String voucher(PaymentEvent e) {
-    return "付款凭证" + e.getVoucherId() + "（" + Money.yuan(e.getAmountFen()) + "）";
+    return "付款凭证" + e.getVoucherId() + (e.getAmountFen() == null ? "" : "（" + Money.yuan(e.getAmountFen()) + "）");
   }
 
   static String roleName(SignerRole role) {
