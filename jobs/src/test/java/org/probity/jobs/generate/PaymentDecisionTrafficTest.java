@@ -90,7 +90,7 @@ class PaymentDecisionTrafficTest {
     List<Long> decidedSecondsBeforeCleanPayment = new ArrayList<>();
     for (PaymentEvent p : paid()) {
       DecisionEvent d = decided.get(p.getUnitId() + "|" + p.getDecisionRef());
-      if (d != null && d.getAmountFen() != null && p.getAmountFen() == d.getAmountFen()
+      if (d != null && d.getAmountFen() != null && d.getAmountFen().equals(p.getAmountFen())
           && !ALERTED.contains(p.getVoucherId())) {
         decidedSecondsBeforeCleanPayment.add(p.getEventTime().getEpochSecond() - d.getEventTime().getEpochSecond());
       }
