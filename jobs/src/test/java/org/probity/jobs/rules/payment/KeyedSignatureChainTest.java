@@ -47,6 +47,8 @@ class KeyedSignatureChainTest {
         payments.add(p);
       }
     }
+    assertThat(payments).as("signatures carrying only the signer, as the contract allows")
+        .anySatisfy(p -> assertThat(p.getAction() == PaymentAction.SIGNED && p.getAmountFen() == null).isTrue());
     try (var cep = SignatureChainRuleTest.cep(parameters); var keyed = keyed()) {
       long watermark = Long.MIN_VALUE;
       int n = 0;
