@@ -43,6 +43,10 @@ import org.probity.schema.TopicType;
  * instant or 20 s before it (so disorder can deliver it after the payment), the same invoice to
  * another payee or for another amount, a returned voucher signed again, a payee related to an
  * official of another unit. Every event is on or after the day it is planted on.
+ *
+ * <p>SUBMITTED and PAID carry the voucher's amount and payee; the SIGNED events of about half the
+ * vouchers carry only the signer ({@link #signaturesCarryOnlyTheSigner}), as the contract allows, so
+ * every story is told both ways and the rules must take the voucher's facts from its own events.
  */
 final class PaymentTraffic implements TrafficPlanter {
   /** The violations planted, each with the alerts it must raise. */
@@ -232,7 +236,7 @@ final class PaymentTraffic implements TrafficPlanter {
         ctx.expect(Alerts.of(RuleId.PAYMENT_PRINCIPAL_DIRECT, PrincipalDirectRule.VERSION,
                 PrincipalDirectRule.PRINCIPAL_AS_DEPUTY)
             .severity(Severity.RED).unit(u.id).subject(SubjectType.VOUCHER, asDeputy.getVoucherId())
-            .discriminator(u.principal).person(u.principal).amountFen(asDeputy.getAmountFen())
+            .discriminator(u.principal).person(u.principal).amountFen(events.get(0).getAmountFen())
             .eventTime(asDeputy.getEventTime()).evidence(asDeputy.getEventId()).build());
         expectChain(ctx, SignatureChainRule.SAME_SIGNER, Severity.RED, events, List.of(events.get(1), events.get(3)));
       }
@@ -245,7 +249,7 @@ final class PaymentTraffic implements TrafficPlanter {
             Step.of(PaymentAction.SUBMITTED), Step.sign(u.secondDeputy, SignerRole.DEPUTY),
             Step.sign(u.discipline, SignerRole.DISCIPLINE), Step.sign(u.principal, SignerRole.PRINCIPAL),
             Step.of(PaymentAction.PAID)));
-        expectBeyond(ctx, events.get(1), limit);
+        expectBeyond(ctx, events.get(1), limit, amount);
       }
       case SIGNERS_OVER_LIMIT -> {
         // Above the deputy's (and, by default, the discipline secretary's) limit, within the principal's.
@@ -254,7 +258,7 @@ final class PaymentTraffic implements TrafficPlanter {
         List<PaymentEvent> events = run(ctx, v, afternoonIfCited(v, day, t, ctx), u.chain());
         for (PaymentEvent s : signatures(events)) {
           if (u.limit(s.getSignerId()) < amount) {
-            expectBeyond(ctx, s, u.limit(s.getSignerId()));
+            expectBeyond(ctx, s, u.limit(s.getSignerId()), amount);
           }
         }
       }
@@ -464,24 +468,36 @@ final class PaymentTraffic implements TrafficPlanter {
     return v.decisionRef() == null ? otherwise : afternoon(day, ctx);
   }
 
+  /**
+   * Whether the voucher's signatures carry only the signer (contract, "Which fields each action
+   * carries": a SIGNED need not repeat the voucher's fields): about half the vouchers, by their id,
+   * so the choice draws nothing from the random stream and the rest of the traffic is unchanged. The
+   * other half repeat the voucher's fields on every signature, as they agree with it.
+   */
+  static boolean signaturesCarryOnlyTheSigner(String voucherId) {
+    return Math.floorMod(voucherId.hashCode(), 2) == 0;
+  }
+
   /** Emits the steps half an hour apart from {@code start}; returns the events in order. */
   private static List<PaymentEvent> run(GenContext ctx, Voucher v, Instant start, List<Step> steps) {
     List<PaymentEvent> events = new ArrayList<>();
+    boolean signerOnly = signaturesCarryOnlyTheSigner(v.id());
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
+      boolean bare = signerOnly && step.action() == PaymentAction.SIGNED;
       PaymentEvent e = PaymentEvent.newBuilder()
           .setEventId(ctx.nextId("EP"))
           .setEventTime(start.plusSeconds(HALF_HOUR * i))
           .setUnitId(v.unitId())
           .setVoucherId(v.id())
           .setAction(step.action())
-          .setAmountFen(v.amount())
-          .setPayeeId(v.payee())
-          .setInvoiceNo(v.invoice())
-          .setCategory("办公经费")
+          .setAmountFen(bare ? null : v.amount())
+          .setPayeeId(bare ? null : v.payee())
+          .setInvoiceNo(bare ? null : v.invoice())
+          .setCategory(bare ? null : "办公经费")
           .setSignerId(step.signer())
           .setSignerRole(step.role())
-          .setDecisionRef(v.decisionRef())
+          .setDecisionRef(bare ? null : v.decisionRef())
           .build();
       ctx.emit(e);
       events.add(e);
@@ -515,10 +531,11 @@ final class PaymentTraffic implements TrafficPlanter {
     ctx.expect(b.evidence(paid.getEventId()).build());
   }
 
-  private static void expectBeyond(GenContext ctx, PaymentEvent signature, long limit) {
+  /** LIMIT_EXCEEDED of {@code signature} on the voucher's {@code amount} (the SIGNED may not carry it). */
+  private static void expectBeyond(GenContext ctx, PaymentEvent signature, long limit, long amount) {
     ctx.expect(Alerts.of(RuleId.PAYMENT_BEYOND_AUTHORITY, BeyondAuthorityRule.VERSION, BeyondAuthorityRule.LIMIT_EXCEEDED)
         .severity(Severity.YELLOW).unit(signature.getUnitId()).subject(SubjectType.VOUCHER, signature.getVoucherId())
-        .discriminator(signature.getSignerId()).person(signature.getSignerId()).amountFen(signature.getAmountFen())
+        .discriminator(signature.getSignerId()).person(signature.getSignerId()).amountFen(amount)
         .eventTime(signature.getEventTime()).evidence(signature.getEventId()).build());
   }
 

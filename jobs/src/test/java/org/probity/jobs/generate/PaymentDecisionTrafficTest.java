@@ -30,6 +30,8 @@ class PaymentDecisionTrafficTest {
   private static final List<PaymentEvent> PAYMENTS = new ArrayList<>();
   private static final List<DecisionEvent> DECISIONS = new ArrayList<>();
   private static final Set<String> ALERTED = new HashSet<>();
+  /** Each voucher's amount, as its SUBMITTED states it (a SIGNED may not carry it). */
+  private static final Map<String, Long> AMOUNT = new HashMap<>();
 
   @BeforeAll
   static void generate() {
@@ -37,6 +39,9 @@ class PaymentDecisionTrafficTest {
     for (SpecificRecordBase e : generator) {
       if (e instanceof PaymentEvent p) {
         PAYMENTS.add(p);
+        if (p.getAction() == PaymentAction.SUBMITTED) {
+          AMOUNT.put(p.getVoucherId(), p.getAmountFen());
+        }
       } else if (e instanceof DecisionEvent d) {
         DECISIONS.add(d);
       }
@@ -68,13 +73,35 @@ class PaymentDecisionTrafficTest {
   void aSignerExactlyAtTheirLimitIsCleanOneFenAboveIsNot() {
     List<PaymentEvent> signed = PAYMENTS.stream().filter(p -> p.getAction() == PaymentAction.SIGNED).toList();
     assertThat(signed).anySatisfy(s -> {
-      assertThat(s.getAmountFen()).isEqualTo(limit(s));
+      assertThat(AMOUNT.get(s.getVoucherId())).isEqualTo(limit(s));
       assertThat(ALERTED).doesNotContain(s.getVoucherId());
     });
     assertThat(signed).anySatisfy(s -> {
-      assertThat(s.getAmountFen()).isEqualTo(limit(s) + 1);
+      assertThat(AMOUNT.get(s.getVoucherId())).isEqualTo(limit(s) + 1);
       assertThat(ALERTED).contains(s.getVoucherId());
     });
+  }
+
+  @Test
+  void aboutHalfTheVouchersSignaturesCarryOnlyTheSignerAndBothKindsRaiseAlerts() {
+    List<PaymentEvent> signed = PAYMENTS.stream().filter(p -> p.getAction() == PaymentAction.SIGNED).toList();
+    List<PaymentEvent> bare = signed.stream().filter(s -> s.getAmountFen() == null).toList();
+    assertThat(bare).allSatisfy(s -> {
+      assertThat(s.getPayeeId()).isNull();
+      assertThat(s.getInvoiceNo()).isNull();
+      assertThat(s.getDecisionRef()).isNull();
+      assertThat(s.getSignerId()).isNotNull();
+    });
+    assertThat((double) bare.size() / signed.size()).isBetween(0.35, 0.65);
+    assertThat(signed).filteredOn(s -> s.getAmountFen() != null)
+        .allSatisfy(s -> assertThat(s.getAmountFen()).isEqualTo(AMOUNT.get(s.getVoucherId())));
+    assertThat(PAYMENTS).filteredOn(p -> p.getAction() == PaymentAction.SUBMITTED || p.getAction() == PaymentAction.PAID)
+        .allSatisfy(p -> {
+          assertThat(p.getAmountFen()).isNotNull();
+          assertThat(p.getPayeeId()).isNotNull();
+        });
+    assertThat(bare).as("a voucher with bare signatures is alerted").anySatisfy(
+        s -> assertThat(ALERTED).contains(s.getVoucherId()));
   }
 
   private static long limit(PaymentEvent signed) {
@@ -90,7 +117,7 @@ class PaymentDecisionTrafficTest {
     List<Long> decidedSecondsBeforeCleanPayment = new ArrayList<>();
     for (PaymentEvent p : paid()) {
       DecisionEvent d = decided.get(p.getUnitId() + "|" + p.getDecisionRef());
-      if (d != null && d.getAmountFen() != null && p.getAmountFen() == d.getAmountFen()
+      if (d != null && d.getAmountFen() != null && d.getAmountFen().equals(p.getAmountFen())
           && !ALERTED.contains(p.getVoucherId())) {
         decidedSecondsBeforeCleanPayment.add(p.getEventTime().getEpochSecond() - d.getEventTime().getEpochSecond());
       }

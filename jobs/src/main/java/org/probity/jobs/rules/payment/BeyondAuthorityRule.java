@@ -25,6 +25,9 @@ import org.probity.schema.SubjectType;
  *
  * <p>Needs the signer's limit: a signer the file does not know, or knows without a limit, is a
  * reference-data gap (counted, logged once) and the signature is not judged.
+ *
+ * <p>The amount is the voucher's, from its SUBMITTED (or PAID) by {@link VoucherFacts}, not a copy on
+ * the SIGNED; a voucher that never stated one is a voucher-facts gap ({@code referenceGapVoucherFacts}).
  */
 public final class BeyondAuthorityRule implements Rule {
   public static final int VERSION = 1;
@@ -51,6 +54,11 @@ public final class BeyondAuthorityRule implements Rule {
     @Override
     public String withoutTheFact() {
       return "does not check this signer's authority limit";
+    }
+
+    @Override
+    public String missingFact(PaymentEvent signed) {
+      return signed.getAmountFen() == null ? "amountFen" : null;
     }
 
     @Override

@@ -2,6 +2,8 @@ package org.probity.jobs.rules.payment;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichFilterFunction;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
@@ -35,6 +37,9 @@ import org.probity.schema.SubjectType;
  * time, whatever arrived first). State per key: its payments of the last window and the vouchers
  * raised, each dropped when its payment leaves the window, so a key's state ends a window after its
  * last payment.
+ *
+ * <p>Payee, amount and invoice are the voucher's (the PAID's own, and where it leaves the invoice out,
+ * the voucher's SUBMITTED's: {@link VoucherFacts}).
  */
 public final class DuplicatePaymentRule implements Rule {
   public static final int VERSION = 1;
@@ -42,9 +47,10 @@ public final class DuplicatePaymentRule implements Rule {
 
   @Override
   public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    return events.payments()
-        .filter(DuplicatePaymentRule::judged)
-        .name("PAYMENT_DUPLICATE payments with invoice")
+    return VoucherFacts.of(events.payments(), config.payment())
+        .filter(new Screen())
+        .uid("rule-payment-duplicate-screen")
+        .name("PAYMENT_DUPLICATE screen")
         .keyBy(DuplicatePaymentRule::key, Types.STRING)
         .process(new Detect(config))
         .uid("rule-payment-duplicate")
@@ -53,6 +59,35 @@ public final class DuplicatePaymentRule implements Rule {
 
   static boolean judged(PaymentEvent e) {
     return e.getAction() == PaymentAction.PAID && e.getInvoiceNo() != null && !e.getInvoiceNo().isBlank();
+  }
+
+  /**
+   * The PAIDs with an invoiceNo (the voucher's, filled by {@link VoucherFacts} where the PAID left it
+   * out) and the voucher's payee and amount; one without either is a voucher-facts gap, counted, not
+   * judged.
+   */
+  static final class Screen extends RichFilterFunction<PaymentEvent> {
+    private static final long serialVersionUID = 1L;
+    private transient VoucherFactGaps gaps;
+
+    @Override
+    public void open(OpenContext context) {
+      gaps = new VoucherFactGaps(getRuntimeContext().getMetricGroup(), RuleId.PAYMENT_DUPLICATE,
+          "does not compare this payment with earlier ones");
+    }
+
+    @Override
+    public boolean filter(PaymentEvent e) {
+      if (!judged(e)) {
+        return false;
+      }
+      String missing = e.getAmountFen() == null ? "amountFen" : e.getPayeeId() == null ? "payeeId" : null;
+      if (missing != null) {
+        gaps.report(e.getVoucherId(), missing, "payment " + e.getEventId());
+        return false;
+      }
+      return true;
+    }
   }
 
   static String key(PaymentEvent e) {

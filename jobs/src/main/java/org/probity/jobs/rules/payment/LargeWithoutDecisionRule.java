@@ -68,6 +68,10 @@ import org.probity.schema.SubjectType;
  * payments until the watermark passes them, UNKNOWN payments for {@code decisionRetentionDays}.
  * A unit the rules file does not know is judged against the default threshold and reported as a
  * reference-data gap.
+ *
+ * <p>The amount and decisionRef are the voucher's: the PAID's own, and where it leaves the
+ * decisionRef out, the one its SUBMITTED cited ({@link VoucherFacts}). A PAID whose voucher never
+ * stated an amount is a voucher-facts gap ({@code referenceGapVoucherFacts}) and is not judged.
  */
 public final class LargeWithoutDecisionRule implements Rule {
   public static final int VERSION = 1;
@@ -78,7 +82,7 @@ public final class LargeWithoutDecisionRule implements Rule {
 
   @Override
   public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    DataStream<PaymentEvent> large = events.payments()
+    DataStream<PaymentEvent> large = VoucherFacts.of(events.payments(), config.payment())
         .filter(new LargePayments(config))
         .uid("rule-payment-large-without-decision-screen")
         .name("PAYMENT_LARGE_WITHOUT_DECISION screen");
@@ -110,6 +114,7 @@ public final class LargeWithoutDecisionRule implements Rule {
     private static final long serialVersionUID = 1L;
     private final ProbityConfig config;
     private transient ReferenceGaps gaps;
+    private transient VoucherFactGaps factGaps;
 
     LargePayments(ProbityConfig config) {
       this.config = config;
@@ -119,6 +124,8 @@ public final class LargeWithoutDecisionRule implements Rule {
     public void open(OpenContext context) {
       gaps = new ReferenceGaps(getRuntimeContext().getMetricGroup(), RuleId.PAYMENT_LARGE_WITHOUT_DECISION,
           "judges its payments against the default large-funds threshold", ReferenceGaps.Gap.UNKNOWN_UNIT);
+      factGaps = new VoucherFactGaps(getRuntimeContext().getMetricGroup(), RuleId.PAYMENT_LARGE_WITHOUT_DECISION,
+          "does not judge this payment");
     }
 
     @Override
@@ -128,6 +135,10 @@ public final class LargeWithoutDecisionRule implements Rule {
       }
       if (config.reference().unit(e.getUnitId()) == null) {
         gaps.report(ReferenceGaps.Gap.UNKNOWN_UNIT, e.getUnitId(), "unit of voucher " + e.getVoucherId());
+      }
+      if (e.getAmountFen() == null) {
+        factGaps.report(e.getVoucherId(), "amountFen", "payment " + e.getEventId());
+        return false;
       }
       return e.getAmountFen() >= config.largeFundsThresholdFen(e.getUnitId());
     }

@@ -16,7 +16,9 @@ import org.probity.schema.SubjectType;
  * its payee. Judged at the signature; the subject is the voucher acted on; one alert per voucher and
  * signer. The lookup, severity and wording are {@link ConflictOfInterest}'s, shared with the approval
  * and procurement streams. No reference-data gap: an official the file lists no relation for is
- * unrelated.
+ * unrelated. The payee is the voucher's, from its SUBMITTED (or PAID) by {@link
+ * org.probity.jobs.rules.payment.VoucherFacts}, not a copy on the SIGNED; a voucher that never stated
+ * one is a voucher-facts gap ({@code referenceGapVoucherFacts}) and the signature is not judged.
  */
 public final class PaymentConflictOfInterestRule implements Rule {
 
@@ -41,6 +43,11 @@ public final class PaymentConflictOfInterestRule implements Rule {
     @Override
     public String withoutTheFact() {
       return "";
+    }
+
+    @Override
+    public String missingFact(PaymentEvent signed) {
+      return signed.getPayeeId() == null ? "payeeId" : null;
     }
 
     @Override

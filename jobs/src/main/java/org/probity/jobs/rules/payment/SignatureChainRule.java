@@ -62,6 +62,10 @@ import org.probity.schema.SubjectType;
  * everywhere), so replays are deterministic. CEP would drop an event behind the watermark; {@link
  * RestampLateEvents} hands it over as the next instant instead, so a late PAID is still judged.
  *
+ * <p>The events come from {@link VoucherFacts}, like every payment rule's: a SIGNED need not carry
+ * the voucher's amount (the chain needs only signer and role), and an alert's amount is the PAID's
+ * (the voucher's, where the PAID leaves it out).
+ *
  * <p>SUBMITTED never reaches the pattern: it neither breaks contiguity nor is judged, and the
  * earliest live match at PAID holds the same signatures without it. Every event that enters CEP
  * starts a partial match of its own, with a window timer {@code signatureWindowDays} ahead and, on
@@ -86,7 +90,7 @@ public final class SignatureChainRule implements Rule {
 
   @Override
   public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    DataStream<PaymentEvent> steps = events.payments()
+    DataStream<PaymentEvent> steps = VoucherFacts.of(events.payments(), config.payment())
         .filter(e -> e.getAction() != PaymentAction.SUBMITTED)
         .name("PAYMENT_SIGNATURE_CHAIN signatures, returns and payments");
     if (config.payment().signatureChainEngine() == PaymentParameters.SignatureChainEngine.KEYED) {
@@ -188,8 +192,9 @@ public final class SignatureChainRule implements Rule {
     return b.evidence(paid.getEventId());
   }
 
+  /** The voucher and its amount, for messages; without the amount where the voucher never stated one. */
   static String voucher(PaymentEvent e) {
-    return "付款凭证" + e.getVoucherId() + "（" + Money.yuan(e.getAmountFen()) + "）";
+    return "付款凭证" + e.getVoucherId() + (e.getAmountFen() == null ? "" : "（" + Money.yuan(e.getAmountFen()) + "）");
   }
 
   static String roleName(SignerRole role) {

@@ -16,6 +16,15 @@ interface SignatureCheck extends Serializable {
 
   String withoutTheFact();
 
+  /**
+   * The voucher fact (a PaymentEvent field name) this check needs and the signature, as {@link
+   * VoucherFacts} filled it, lacks: then the signature is a voucher-facts gap and is not judged. Null
+   * when nothing is missing (the default: the check needs none of the voucher's facts).
+   */
+  default String missingFact(PaymentEvent signed) {
+    return null;
+  }
+
   /** Whether the signature violates the rule; a missing fact is reported to {@code gaps} and judged clean. */
   boolean violates(PaymentEvent signed, ProbityConfig config, ReferenceGaps gaps);
 

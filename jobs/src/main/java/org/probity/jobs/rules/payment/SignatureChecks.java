@@ -25,13 +25,18 @@ import org.probity.schema.PaymentEvent;
  * FirstPerVoucherAndSigner} raises the first in event time: one alert per voucher and official (the
  * signer is the alert's discriminator), however often they sign it. Only keys that violated hold
  * state, until {@code signatureWindowDays} after their last violating signature.
+ *
+ * <p>The signatures reach the screen through {@link VoucherFacts}: a SIGNED carries the signer, and
+ * the voucher's amount and payee come from the voucher's own SUBMITTED (or PAID). A signature whose
+ * voucher never stated a fact the check needs ({@link SignatureCheck#missingFact}) is counted in
+ * {@code referenceGapVoucherFacts} and not judged.
  */
 final class SignatureChecks {
   private SignatureChecks() {}
 
   static DataStream<Alert> apply(DataStream<PaymentEvent> payments, ProbityConfig config, SignatureCheck check,
       String uid) {
-    return payments
+    return VoucherFacts.of(payments, config.payment())
         .filter(new Screen(check, config))
         .uid(uid + "-screen")
         .name(check.rule().name() + " screen")
@@ -51,6 +56,7 @@ final class SignatureChecks {
     private final SignatureCheck check;
     private final ProbityConfig config;
     private transient ReferenceGaps gaps;
+    private transient VoucherFactGaps factGaps;
 
     Screen(SignatureCheck check, ProbityConfig config) {
       this.check = check;
@@ -61,11 +67,21 @@ final class SignatureChecks {
     public void open(OpenContext context) {
       gaps = new ReferenceGaps(getRuntimeContext().getMetricGroup(), check.rule(), check.withoutTheFact(),
           check.gaps());
+      factGaps = new VoucherFactGaps(getRuntimeContext().getMetricGroup(), check.rule(),
+          "does not judge this signature");
     }
 
     @Override
     public boolean filter(PaymentEvent e) {
-      return e.getAction() == PaymentAction.SIGNED && check.violates(e, config, gaps);
+      if (e.getAction() != PaymentAction.SIGNED) {
+        return false;
+      }
+      String missing = check.missingFact(e);
+      if (missing != null) {
+        factGaps.report(e.getVoucherId(), missing, "signature " + e.getEventId());
+        return false;
+      }
+      return check.violates(e, config, gaps);
     }
   }
 

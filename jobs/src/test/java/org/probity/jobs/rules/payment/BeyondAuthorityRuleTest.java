@@ -5,6 +5,7 @@ import static org.probity.jobs.rules.payment.Vouchers.DAY;
 import static org.probity.jobs.rules.payment.Vouchers.MINUTE;
 import static org.probity.jobs.rules.payment.Vouchers.T0;
 
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.probity.jobs.config.ProbityConfig;
@@ -116,5 +117,46 @@ class BeyondAuthorityRuleTest {
     rule.feed(v.event("V1", PaymentAction.PAID, T0, 900_000_000L));
     assertThat(rule.alertsAfter(T0 + DAY)).isEmpty();
     assertThat(rule.screenMetrics.count("referenceGapUnknownPerson")).isZero();
+  }
+
+  @Test
+  void aContractConformingSignatureWithoutTheVouchersAmountIsAGapNotAnNpe() throws Exception {
+    PaymentEvent bare = v.signed("V1", "U01-D2", SignerRole.DEPUTY, T0, 6_000_000L);
+    bare.setAmountFen(null);
+    bare.setPayeeId(null);
+    rule.feed(bare);
+    assertThat(rule.alertsAfter(T0 + DAY)).isEmpty();
+    assertThat(rule.screenMetrics.count("referenceGapVoucherFacts")).isEqualTo(1);
+  }
+
+  @Test
+  void aSignatureIsJudgedOnTheAmountOfTheVouchersSubmittedNotOnItsOwnCopy() throws Exception {
+    SignatureRuleHarness job = SignatureRuleHarness.withVoucherFacts(new BeyondAuthorityRule.Check(), CONFIG);
+    PaymentEvent over = v.bareSigned("V1", "U01-D2", SignerRole.DEPUTY, T0 + MINUTE);
+    PaymentEvent copyBelow = v.signed("V2", "U01-D2", SignerRole.DEPUTY, T0 + MINUTE, 1_000L);
+    PaymentEvent copyAbove = v.signed("V3", "U01-D2", SignerRole.DEPUTY, T0 + MINUTE, 9_000_000L);
+    job.feed(over, v.event("V1", PaymentAction.SUBMITTED, T0, 5_000_001L),
+        copyBelow, v.event("V2", PaymentAction.SUBMITTED, T0, 6_000_000L),
+        copyAbove, v.event("V3", PaymentAction.SUBMITTED, T0, 5_000_000L));
+    List<Alert> alerts = job.alertsAfter(T0 + DAY);
+    assertThat(alerts).extracting(Alert::getSubjectId).containsExactlyInAnyOrder("V1", "V2");
+    assertThat(alerts).filteredOn(a -> a.getSubjectId().equals("V1")).singleElement().satisfies(a -> {
+      assertThat(a.getAmountFen()).isEqualTo(5_000_001L);
+      assertThat(a.getEvidence()).containsExactly(over.getEventId());
+      assertThat(a.getMessage()).contains("付款凭证V1（¥50,000.01）");
+    });
+    assertThat(job.factsMetrics.count(VoucherFacts.DISAGREEING)).isEqualTo(2);
+    assertThat(job.screenMetrics.count("referenceGapVoucherFacts")).isZero();
+  }
+
+  @Test
+  void aSignatureOfAVoucherNeverSubmittedIsAVoucherFactsGapEvenWithItsOwnAmount() throws Exception {
+    SignatureRuleHarness job = SignatureRuleHarness.withVoucherFacts(new BeyondAuthorityRule.Check(), CONFIG);
+    job.feed(v.signed("V1", "U01-D2", SignerRole.DEPUTY, T0, 900_000_000L),
+        v.bareSigned("V1", "U01-J", SignerRole.DISCIPLINE, T0 + MINUTE));
+    assertThat(job.alertsAfter(T0 + DAY)).isEmpty();
+    assertThat(job.screenMetrics.count("referenceGapVoucherFacts")).isEqualTo(2);
+    assertThat(job.first.numKeyedStateEntries()).isZero();
+    assertThat(job.facts.numKeyedStateEntries()).isZero();
   }
 }

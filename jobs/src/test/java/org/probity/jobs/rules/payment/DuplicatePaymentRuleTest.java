@@ -2,14 +2,21 @@ package org.probity.jobs.rules.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.probity.jobs.rules.payment.Vouchers.DAY;
+import static org.probity.jobs.rules.payment.Vouchers.MINUTE;
 import static org.probity.jobs.rules.payment.Vouchers.T0;
 import static org.probity.jobs.rules.payment.Vouchers.feed;
 
+import java.util.List;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.operators.StreamFilter;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.RulesFile;
+import org.probity.jobs.testing.CapturedMetrics;
 import org.probity.jobs.testing.RuleHarness;
 import org.probity.schema.Alert;
 import org.probity.schema.PaymentAction;
@@ -97,5 +104,40 @@ class DuplicatePaymentRuleTest {
     harness.processWatermark(T0 + DAY + window);
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void aPaidLeavingOutTheInvoiceIsMatchedOnTheInvoiceItsVoucherWasSubmittedWith() throws Exception {
+    CapturedMetrics metrics = new CapturedMetrics();
+    try (var facts = RuleHarness.open(new VoucherFacts(config.payment()), PaymentEvent::getVoucherId);
+        OneInputStreamOperatorTestHarness<PaymentEvent, PaymentEvent> screen = new OneInputStreamOperatorTestHarness<>(
+            new StreamFilter<>(new DuplicatePaymentRule.Screen()),
+            TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()), metrics.environment())) {
+      screen.open();
+      PaymentEvent firstSubmitted = paid("V1", "CO-1", AMOUNT, "INV-9", T0);
+      firstSubmitted.setAction(PaymentAction.SUBMITTED);
+      PaymentEvent firstPaid = paid("V1", "CO-1", AMOUNT, null, T0 + MINUTE);
+      PaymentEvent againSubmitted = paid("V2", "CO-1", AMOUNT, "INV-9", T0 + DAY);
+      againSubmitted.setAction(PaymentAction.SUBMITTED);
+      PaymentEvent againSigned = v.bareSigned("V2", "U01-D", org.probity.schema.SignerRole.DEPUTY, T0 + DAY + MINUTE);
+      PaymentEvent againPaid = paid("V2", "CO-1", AMOUNT, null, T0 + DAY + 2 * MINUTE);
+      PaymentEvent neverStated = paid("V3", "CO-1", AMOUNT, "INV-9", T0 + DAY + 2 * MINUTE);
+      neverStated.setPayeeId(null);
+      for (PaymentEvent e : List.of(againPaid, firstPaid, againSigned, firstSubmitted, againSubmitted, neverStated)) {
+        facts.processElement(e, e.getEventTime().toEpochMilli());
+      }
+      facts.processWatermark(T0 + 2 * DAY);
+      for (var r : facts.extractOutputStreamRecords()) {
+        screen.processElement(r.getValue(), r.getTimestamp());
+      }
+      feed(harness, screen.extractOutputValues().toArray(PaymentEvent[]::new));
+      harness.processWatermark(T0 + 2 * DAY);
+      assertThat(harness.extractOutputValues()).singleElement().satisfies(a -> {
+        assertThat(a.getSubjectId()).isEqualTo("V2");
+        assertThat(a.getEvidence()).containsExactly(firstPaid.getEventId(), againPaid.getEventId());
+        assertThat(a.getMessage()).contains("INV-9");
+      });
+      assertThat(metrics.count("referenceGapVoucherFacts")).isEqualTo(1);
+    }
   }
 }

@@ -47,6 +47,8 @@ class KeyedSignatureChainTest {
         payments.add(p);
       }
     }
+    assertThat(payments).as("signatures carrying only the signer, as the contract allows")
+        .anySatisfy(p -> assertThat(p.getAction() == PaymentAction.SIGNED && p.getAmountFen() == null).isTrue());
     try (var cep = SignatureChainRuleTest.cep(parameters); var keyed = keyed()) {
       long watermark = Long.MIN_VALUE;
       int n = 0;
@@ -98,6 +100,39 @@ class KeyedSignatureChainTest {
       assertThat(h.extractOutputValues()).isEmpty();
       assertThat(h.numKeyedStateEntries()).isZero();
       assertThat(h.numEventTimeTimers()).isZero();
+    }
+  }
+
+  @Test
+  void signaturesWithoutTheVouchersFieldsGetTheSameVerdictsFromBothEngines() throws Exception {
+    Vouchers v = new Vouchers();
+    PaymentEvent unstated = v.event("V2", PaymentAction.PAID, T0 + 3 * MINUTE, 0);
+    unstated.setAmountFen(null);
+    unstated.setPayeeId(null);
+    List<PaymentEvent> events = List.of(
+        v.bareSigned("V1", "U01-D", SignerRole.DEPUTY, T0), v.bareSigned("V1", "U01-D", SignerRole.DISCIPLINE, T0 + MINUTE),
+        v.event("V1", PaymentAction.PAID, T0 + 2 * MINUTE, 4_200L),
+        v.bareSigned("V2", "U01-P", SignerRole.PRINCIPAL, T0), v.bareSigned("V2", "U01-D", SignerRole.DEPUTY, T0 + MINUTE),
+        unstated);
+    try (var cep = SignatureChainRuleTest.cep(parameters); var keyed = keyed()) {
+      for (PaymentEvent p : events) {
+        cep.processElement(p, p.getEventTime().toEpochMilli());
+        keyed.processElement(p, p.getEventTime().toEpochMilli());
+      }
+      cep.processWatermark(T0 + DAY);
+      keyed.processWatermark(T0 + DAY);
+      Comparator<Alert> byId = Comparator.comparing(Alert::getAlertId);
+      List<Alert> expected = cep.extractOutputValues().stream().sorted(byId).toList();
+      assertThat(expected).extracting(Alert::getSubjectId, Alert::getReason).containsExactlyInAnyOrder(
+          org.assertj.core.api.Assertions.tuple("V1", SignatureChainRule.MISSING_SIGNATURE),
+          org.assertj.core.api.Assertions.tuple("V1", SignatureChainRule.SAME_SIGNER),
+          org.assertj.core.api.Assertions.tuple("V2", SignatureChainRule.MISSING_SIGNATURE),
+          org.assertj.core.api.Assertions.tuple("V2", SignatureChainRule.OUT_OF_ORDER));
+      assertThat(expected).filteredOn(a -> a.getSubjectId().equals("V1"))
+          .allSatisfy(a -> assertThat(a.getAmountFen()).as("the PAID's amount").isEqualTo(4_200L));
+      assertThat(expected).filteredOn(a -> a.getSubjectId().equals("V2"))
+          .allSatisfy(a -> assertThat(a.getMessage()).startsWith("付款凭证V2").doesNotContain("null").doesNotContain("¥"));
+      assertThat(keyed.extractOutputValues().stream().sorted(byId).toList()).isEqualTo(expected);
     }
   }
 }

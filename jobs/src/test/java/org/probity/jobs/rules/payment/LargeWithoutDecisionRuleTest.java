@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.RulesFile;
 import org.probity.jobs.testing.CapturedMetrics;
+import org.probity.jobs.testing.RuleHarness;
 import org.probity.schema.Alert;
 import org.probity.schema.AlertStatus;
 import org.probity.schema.DecisionAction;
@@ -272,5 +273,53 @@ class LargeWithoutDecisionRuleTest {
       assertThat(screen.extractOutputValues()).extracting(PaymentEvent::getVoucherId).containsExactly("V1", "V3");
       assertThat(metrics.count("referenceGapUnknownUnit")).isEqualTo(1);
     }
+  }
+
+  /** The payments through the voucher-facts stage and the screen, as in the job, into the join. */
+  private CapturedMetrics throughTheJob(PaymentEvent... payments) throws Exception {
+    CapturedMetrics metrics = new CapturedMetrics();
+    try (var facts = RuleHarness.open(new VoucherFacts(config.payment()), PaymentEvent::getVoucherId);
+        OneInputStreamOperatorTestHarness<PaymentEvent, PaymentEvent> screen = new OneInputStreamOperatorTestHarness<>(
+            new StreamFilter<>(new LargeWithoutDecisionRule.LargePayments(config)),
+            TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()), metrics.environment())) {
+      screen.open();
+      long last = Long.MIN_VALUE;
+      for (PaymentEvent p : payments) {
+        facts.processElement(p, p.getEventTime().toEpochMilli());
+        last = Math.max(last, p.getEventTime().toEpochMilli());
+      }
+      facts.processWatermark(last);
+      for (var r : facts.extractOutputStreamRecords()) {
+        screen.processElement(r.getValue(), r.getTimestamp());
+      }
+      for (PaymentEvent p : screen.extractOutputValues()) {
+        feed(p);
+      }
+    }
+    return metrics;
+  }
+
+  @Test
+  void aPaidLeavingOutTheDecisionRefIsJudgedOnTheOneItsSubmittedCited() throws Exception {
+    feed(decided("U01", "DEC-1", THRESHOLD, T0));
+    PaymentEvent submitted = paid("V1", THRESHOLD, "DEC-1", T0 + DAY);
+    submitted.setAction(PaymentAction.SUBMITTED);
+    PaymentEvent bare = v.bareSigned("V1", "U01-D", SignerRole.DEPUTY, T0 + DAY + MINUTE);
+    PaymentEvent paid = paid("V1", THRESHOLD, null, T0 + DAY + 2 * MINUTE);
+    PaymentEvent otherSubmitted = paid("V2", THRESHOLD, null, T0 + DAY);
+    otherSubmitted.setAction(PaymentAction.SUBMITTED);
+    PaymentEvent otherPaid = paid("V2", THRESHOLD, null, T0 + DAY + 2 * MINUTE);
+    throughTheJob(submitted, bare, paid, otherSubmitted, otherPaid);
+    assertThat(alertsAfter(T0 + 2 * DAY)).extracting(Alert::getSubjectId, Alert::getReason)
+        .containsExactly(tuple("V2", LargeWithoutDecisionRule.NO_DECISION_REF));
+  }
+
+  @Test
+  void aPaidWhoseVoucherNeverStatedAnAmountIsAVoucherFactsGapNotAnNpe() throws Exception {
+    PaymentEvent paid = paid("V1", 0, null, T0);
+    paid.setAmountFen(null);
+    CapturedMetrics metrics = throughTheJob(paid);
+    assertThat(alertsAfter(T0 + DAY)).isEmpty();
+    assertThat(metrics.count("referenceGapVoucherFacts")).isEqualTo(1);
   }
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.RuleId;
+import org.probity.schema.PaymentAction;
 import org.probity.schema.PaymentEvent;
 import org.probity.schema.Severity;
 import org.probity.schema.SignerRole;
@@ -54,5 +55,32 @@ class PaymentConflictOfInterestRuleTest {
     rule.feed(signed("V1", "U01-D", SignerRole.DEPUTY, T0, "CO-2"), signed("V2", "U99-X", SignerRole.DEPUTY, T0, "CO-1"));
     assertThat(rule.alertsAfter(T0 + DAY)).isEmpty();
     assertThat(rule.first.numKeyedStateEntries()).isZero();
+  }
+
+  @Test
+  void aSignatureWithoutThePayeeIsJudgedOnTheVouchersPayeeNotOnItsOwnCopy() throws Exception {
+    SignatureRuleHarness job = SignatureRuleHarness.withVoucherFacts(new PaymentConflictOfInterestRule.Check(), CONFIG);
+    PaymentEvent submitted = v.event("V1", PaymentAction.SUBMITTED, T0, 1_000L);
+    submitted.setPayeeId("CO-1");
+    PaymentEvent bare = v.bareSigned("V1", "U01-D", SignerRole.DEPUTY, T0 + MINUTE);
+    PaymentEvent unrelatedVoucher = v.event("V2", PaymentAction.SUBMITTED, T0, 1_000L);
+    unrelatedVoucher.setPayeeId("CO-2");
+    job.feed(bare, submitted, unrelatedVoucher, signed("V2", "U01-D", SignerRole.DEPUTY, T0 + MINUTE, "CO-1"));
+    assertThat(job.alertsAfter(T0 + DAY)).singleElement().satisfies(a -> {
+      assertThat(a.getSubjectId()).isEqualTo("V1");
+      assertThat(a.getPersonIds()).containsExactly("U01-D");
+      assertThat(a.getAmountFen()).isEqualTo(1_000L);
+      assertThat(a.getEvidence()).containsExactly(bare.getEventId());
+      assertThat(a.getMessage()).contains("U01-D与CO-1存在关联关系");
+    });
+    assertThat(job.factsMetrics.count(VoucherFacts.DISAGREEING)).isEqualTo(1);
+  }
+
+  @Test
+  void aSignatureOfAVoucherWithoutAPayeeIsAVoucherFactsGap() throws Exception {
+    SignatureRuleHarness job = SignatureRuleHarness.withVoucherFacts(new PaymentConflictOfInterestRule.Check(), CONFIG);
+    job.feed(v.bareSigned("V1", "U01-D", SignerRole.DEPUTY, T0));
+    assertThat(job.alertsAfter(T0 + DAY)).isEmpty();
+    assertThat(job.screenMetrics.count("referenceGapVoucherFacts")).isEqualTo(1);
   }
 }

@@ -5,9 +5,12 @@ import static org.probity.jobs.rules.payment.BeyondAuthorityRuleTest.CONFIG;
 import static org.probity.jobs.rules.payment.Vouchers.DAY;
 import static org.probity.jobs.rules.payment.Vouchers.MINUTE;
 import static org.probity.jobs.rules.payment.Vouchers.T0;
+import static org.assertj.core.api.Assertions.tuple;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.probity.schema.Alert;
+import org.probity.schema.PaymentAction;
 import org.probity.schema.PaymentEvent;
 import org.probity.schema.Severity;
 import org.probity.schema.SignerRole;
@@ -53,5 +56,16 @@ class PrincipalDirectRuleTest {
         v.signed("V1", "U99-Y", SignerRole.DISCIPLINE, T0, 1_000L));
     assertThat(rule.alertsAfter(T0 + DAY)).isEmpty();
     assertThat(rule.screenMetrics.count("referenceGapUnknownPerson")).isEqualTo(1);
+  }
+
+  @Test
+  void aDeputySignatureWithoutTheVouchersFieldsIsStillJudgedAndNamesTheSubmittedAmount() throws Exception {
+    SignatureRuleHarness job = SignatureRuleHarness.withVoucherFacts(new PrincipalDirectRule.Check(), CONFIG);
+    job.feed(v.bareSigned("V1", "U01-P", SignerRole.DEPUTY, T0 + MINUTE),
+        v.event("V1", PaymentAction.SUBMITTED, T0, 2_000L), v.bareSigned("V2", "U01-P", SignerRole.DEPUTY, T0));
+    assertThat(job.alertsAfter(T0 + DAY)).extracting(Alert::getSubjectId, Alert::getAmountFen)
+        .containsExactlyInAnyOrder(tuple("V1", 2_000L), tuple("V2", null));
+    assertThat(job.first.extractOutputValues()).allSatisfy(a -> assertThat(a.getMessage()).contains("以分管领导身份签批"));
+    assertThat(job.screenMetrics.count("referenceGapVoucherFacts")).as("needs none of the voucher's facts").isZero();
   }
 }

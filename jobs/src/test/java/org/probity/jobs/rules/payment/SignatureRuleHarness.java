@@ -13,14 +13,27 @@ import org.probity.jobs.testing.RuleHarness;
 import org.probity.schema.Alert;
 import org.probity.schema.PaymentEvent;
 
-/** A per-signature rule's two operators in harnesses, chained by hand: the screen (with its metrics), then the keyed function. */
+/**
+ * A per-signature rule's operators in harnesses, chained by hand: the screen (with its metrics), then
+ * the keyed function. {@link #withVoucherFacts} puts the {@link VoucherFacts} stage in front, as the
+ * job does; without it the events fed stand for the stage's output (a SIGNED already carrying the
+ * voucher's facts).
+ */
 final class SignatureRuleHarness {
   final CapturedMetrics screenMetrics = new CapturedMetrics();
+  final CapturedMetrics factsMetrics = new CapturedMetrics();
   final OneInputStreamOperatorTestHarness<PaymentEvent, PaymentEvent> screen;
   final KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> first;
+  final KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, PaymentEvent> facts;
   private int passed;
+  private int filled;
 
   SignatureRuleHarness(SignatureCheck check, ProbityConfig config) throws Exception {
+    this(check, config, false);
+  }
+
+  private SignatureRuleHarness(SignatureCheck check, ProbityConfig config, boolean withFacts) throws Exception {
+    facts = withFacts ? factsMetrics.open(new VoucherFacts(config.payment()), PaymentEvent::getVoucherId) : null;
     screen = new OneInputStreamOperatorTestHarness<>(new StreamFilter<>(new SignatureChecks.Screen(check, config)),
         TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()), screenMetrics.environment());
     screen.open();
@@ -28,10 +41,23 @@ final class SignatureRuleHarness {
         SignatureChecks::voucherAndSigner);
   }
 
+  /** The rule behind the job's voucher-facts stage. */
+  static SignatureRuleHarness withVoucherFacts(SignatureCheck check, ProbityConfig config) throws Exception {
+    return new SignatureRuleHarness(check, config, true);
+  }
+
   void feed(PaymentEvent... events) throws Exception {
     for (PaymentEvent e : events) {
-      screen.processElement(e, e.getEventTime().toEpochMilli());
+      if (facts != null) {
+        facts.processElement(e, e.getEventTime().toEpochMilli());
+      } else {
+        screen(e, e.getEventTime().toEpochMilli());
+      }
     }
+  }
+
+  private void screen(PaymentEvent e, long timestamp) throws Exception {
+    screen.processElement(e, timestamp);
     List<StreamRecord<? extends PaymentEvent>> out = screen.extractOutputStreamRecords();
     for (StreamRecord<? extends PaymentEvent> r : out.subList(passed, out.size())) {
       first.processElement(r.getValue(), r.getTimestamp());
@@ -40,6 +66,14 @@ final class SignatureRuleHarness {
   }
 
   List<Alert> alertsAfter(long watermark) throws Exception {
+    if (facts != null) {
+      facts.processWatermark(watermark);
+      List<StreamRecord<? extends PaymentEvent>> out = facts.extractOutputStreamRecords();
+      for (StreamRecord<? extends PaymentEvent> r : out.subList(filled, out.size())) {
+        screen(r.getValue(), r.getTimestamp());
+      }
+      filled = out.size();
+    }
     first.processWatermark(watermark);
     return first.extractOutputValues();
   }

@@ -41,4 +41,14 @@ final class Vouchers {
       harness.processElement(e, e.getEventTime().toEpochMilli());
     }
   }
+
+  /** A SIGNED as the contract allows it: the signer and role, none of the voucher's fields. */
+  PaymentEvent bareSigned(String voucherId, String signer, SignerRole role, long time) {
+    PaymentEvent e = signed(voucherId, signer, role, time, 0);
+    e.setAmountFen(null);
+    e.setPayeeId(null);
+    e.setInvoiceNo(null);
+    e.setCategory(null);
+    return e;
+  }
 }

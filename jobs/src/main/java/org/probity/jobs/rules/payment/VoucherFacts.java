@@ -1,0 +1,147 @@
+package org.probity.jobs.rules.payment;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.util.Collector;
+import org.probity.jobs.config.PaymentParameters;
+import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.StateExpiry;
+import org.probity.schema.PaymentAction;
+import org.probity.schema.PaymentEvent;
+
+/**
+ * The voucher's facts (amount, payee, invoice, category, decisionRef), taken from the voucher's own
+ * events and handed to every payment rule: the one place where they are derived (contract, "Which
+ * fields each action carries"). A SIGNED carries the signer and need not repeat the voucher's
+ * fields; SUBMITTED and PAID carry the amount and payee. So before the rules, one keyed stage per
+ * voucher, in event time:
+ * <ul>
+ *   <li>SUBMITTED and PAID state the voucher's facts: each field either carries becomes the
+ *       voucher's (the latest statement in event time wins, so a voucher resubmitted with a corrected
+ *       amount is judged on the correction). A PAID's own amount and payee are the payment's; a field
+ *       it leaves out (invoiceNo, decisionRef, ...) is filled from the voucher's.
+ *   <li>SIGNED and REJECTED get the voucher's facts in place of whatever copy they carry: a rule
+ *       never judges a signature's optional copy. A copy that disagrees with the voucher's is counted
+ *       in {@code voucherFactsDisagreeing} (the voucher's own facts win). A voucher with no SUBMITTED
+ *       or PAID before the signature in event time has no facts yet: the SIGNED goes on without them,
+ *       and each rule that needs one counts the gap ({@link Gaps}, {@code referenceGapVoucherFacts})
+ *       and skips that judgement.
+ * </ul>
+ * Every event goes on (none dropped), with its own eventId, eventTime and timestamp.
+ *
+ * <p>State per voucher: one {@link Facts} POJO and one expiry timer, kept until {@code
+ * signatureWindowDays} after the voucher's last event, the window after which every payment rule
+ * forgets a voucher (its signature chain, its per-signer memory); then nothing of it remains. A
+ * signature after PAID (a violation the chain rule reports) is still judged on the facts.
+ *
+ * <p>Built once per payment stream ({@link #of}): every rule that calls it gets the same operator
+ * (uid {@code payment-voucher-facts}), so the facts are derived in one place and held once.
+ */
+public final class VoucherFacts extends EventTimeOrderedFunction<String, PaymentEvent, PaymentEvent> {
+  private static final long serialVersionUID = 1L;
+  public static final String UID = "payment-voucher-facts";
+  public static final String DISAGREEING = "voucherFactsDisagreeing";
+
+  /** Stages already built, by their input stream (weakly: a finished job's graph can go). */
+  private static final Map<DataStream<PaymentEvent>, DataStream<PaymentEvent>> BUILT = new WeakHashMap<>();
+
+  /** A voucher's facts as its SUBMITTED and PAID events stated them: a Flink POJO (no Kryo). */
+  public static final class Facts {
+    public Long amountFen;
+    public String payeeId;
+    public String invoiceNo;
+    public String category;
+    public String decisionRef;
+
+    public Facts() {}
+
+    void statedBy(PaymentEvent e) {
+      amountFen = e.getAmountFen() != null ? e.getAmountFen() : amountFen;
+      payeeId = e.getPayeeId() != null ? e.getPayeeId() : payeeId;
+      invoiceNo = e.getInvoiceNo() != null ? e.getInvoiceNo() : invoiceNo;
+      category = e.getCategory() != null ? e.getCategory() : category;
+      decisionRef = e.getDecisionRef() != null ? e.getDecisionRef() : decisionRef;
+    }
+  }
+
+  private final long windowMillis;
+  private final StateExpiry expiry = new StateExpiry("voucher-facts-expiry");
+  private transient ValueState<Facts> facts;
+  private transient Counter disagreeing;
+
+  public VoucherFacts(PaymentParameters parameters) {
+    super(PaymentEvent.class);
+    this.windowMillis = parameters.signatureWindowDays() * 86_400_000L;
+  }
+
+  /** The payments with the voucher's facts filled in; one stage per input stream, however many rules ask. */
+  public static DataStream<PaymentEvent> of(DataStream<PaymentEvent> payments, PaymentParameters parameters) {
+    synchronized (BUILT) {
+      return BUILT.computeIfAbsent(payments, p -> p
+          .keyBy(PaymentEvent::getVoucherId, Types.STRING)
+          .process(new VoucherFacts(parameters), TypeInformation.of(PaymentEvent.class))
+          .uid(UID)
+          .name("payment voucher facts"));
+    }
+  }
+
+  @Override
+  protected void openState() {
+    facts = getRuntimeContext().getState(new ValueStateDescriptor<>("voucher-facts", Facts.class));
+    expiry.open(getRuntimeContext());
+    disagreeing = getRuntimeContext().getMetricGroup().counter(DISAGREEING);
+  }
+
+  @Override
+  protected void processInOrder(PaymentEvent e, Context ctx, Collector<PaymentEvent> out) throws Exception {
+    Facts known = facts.value();
+    PaymentEvent.Builder filled = PaymentEvent.newBuilder(e);
+    switch (e.getAction()) {
+      case SUBMITTED, PAID -> {
+        if (known == null) {
+          known = new Facts();
+        } else if (e.getAction() == PaymentAction.PAID) {
+          filled.setAmountFen(e.getAmountFen() != null ? e.getAmountFen() : known.amountFen)
+              .setPayeeId(e.getPayeeId() != null ? e.getPayeeId() : known.payeeId)
+              .setInvoiceNo(e.getInvoiceNo() != null ? e.getInvoiceNo() : known.invoiceNo)
+              .setCategory(e.getCategory() != null ? e.getCategory() : known.category)
+              .setDecisionRef(e.getDecisionRef() != null ? e.getDecisionRef() : known.decisionRef);
+        }
+        known.statedBy(e);
+        facts.update(known);
+      }
+      case SIGNED, REJECTED -> {
+        Facts f = known == null ? new Facts() : known;
+        if (disagrees(e.getAmountFen(), f.amountFen) || disagrees(e.getPayeeId(), f.payeeId)
+            || disagrees(e.getInvoiceNo(), f.invoiceNo) || disagrees(e.getDecisionRef(), f.decisionRef)) {
+          disagreeing.inc();
+        }
+        filled.setAmountFen(f.amountFen).setPayeeId(f.payeeId).setInvoiceNo(f.invoiceNo).setCategory(f.category)
+            .setDecisionRef(f.decisionRef);
+      }
+    }
+    if (known != null) {
+      expiry.extendTo(ctx.timestamp() + windowMillis, ctx.timerService());
+    }
+    out.collect(filled.build());
+  }
+
+  /** A copy the event carries that differs from the voucher's (a copy where the voucher has none is not counted). */
+  private static boolean disagrees(Object carried, Object voucher) {
+    return carried != null && voucher != null && !Objects.equals(carried, voucher);
+  }
+
+  @Override
+  protected void onTime(long time, OnTimerContext ctx, Collector<PaymentEvent> out) throws Exception {
+    if (expiry.isDue(time, ctx.timerService())) {
+      facts.clear();
+    }
+  }
+}
