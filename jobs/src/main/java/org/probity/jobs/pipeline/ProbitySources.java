@@ -1,6 +1,8 @@
 package org.probity.jobs.pipeline;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -17,13 +19,22 @@ import org.probity.connectors.kafka.KafkaSettings;
 public interface ProbitySources {
   DataStream<Ingested> events(StreamExecutionEnvironment env);
 
+  /** The topic each stream is read from, where there is one (a dead letter names it). */
+  default Map<EventStream, String> sourceNames() {
+    return Map.of();
+  }
+
   /**
    * The four Kafka event topics, each with per-partition watermarks, unioned; with {@code
    * stopAtLatest} they end at the offsets current at start (then every pending timer fires).
    */
   static ProbitySources kafka(KafkaSettings settings, IngestDecoder decoder, Duration outOfOrderness,
       Duration idleness, boolean stopAtLatest) {
-    return env -> {
+    Map<EventStream, String> topics = new EnumMap<>(EventStream.class);
+    for (EventStream stream : EventStream.values()) {
+      topics.put(stream, settings.topic(stream));
+    }
+    ProbitySources events = env -> {
       DataStream<Ingested> all = null;
       for (EventStream stream : EventStream.values()) {
         DataStream<Ingested> one = env
@@ -35,6 +46,17 @@ public interface ProbitySources {
         all = all == null ? one : all.union(one);
       }
       return all;
+    };
+    return new ProbitySources() {
+      @Override
+      public DataStream<Ingested> events(StreamExecutionEnvironment env) {
+        return events.events(env);
+      }
+
+      @Override
+      public Map<EventStream, String> sourceNames() {
+        return topics;
+      }
     };
   }
 
