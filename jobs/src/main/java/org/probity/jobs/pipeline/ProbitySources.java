@@ -61,13 +61,15 @@ public interface ProbitySources {
   }
 
   /**
-   * One JSON Lines file, read in order by one reader; the replay clock stops at {@code untilMillis}
-   * (null: the file's last event time).
+   * One JSON Lines file, read in order by one reader, with a watermark punctuated by the file's
+   * records ({@link ReplayWatermarks}); the replay clock stops at {@code untilMillis} (null: the
+   * file's last event time) and hands late events on as the next instant ({@link ReplayClock}), so
+   * the same file gives the same output every run and at any parallelism.
    */
   static ProbitySources jsonLines(Path file, IngestDecoder decoder, Duration outOfOrderness, Long untilMillis) {
     return env -> env
         .fromSource(JsonLinesSource.of(decoder, file),
-            KafkaConnectors.watermarks(outOfOrderness, Duration.ofDays(3650)), "file " + file.getName())
+            new ReplayWatermarks(outOfOrderness), "file " + file.getName())
         .setParallelism(1)
         .transform("replay clock", org.apache.flink.api.common.typeinfo.TypeInformation.of(Ingested.class),
             new ReplayClock(untilMillis))

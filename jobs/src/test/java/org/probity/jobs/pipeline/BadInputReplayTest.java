@@ -3,14 +3,18 @@ package org.probity.jobs.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.probity.connectors.file.JsonLinesWriter;
+import org.probity.connectors.ingest.IngestDecoder;
 import org.probity.connectors.json.AvroJson;
 import org.probity.jobs.cli.ProbityJob;
 import org.probity.jobs.config.ProbityConfig;
@@ -77,5 +81,36 @@ class BadInputReplayTest {
     assertThat(deadLines.get(0)).contains("conflicting duplicate", first.getEventId(), "\"sourceTopic\":\"approval\"",
         "\"rawSha256\":\"");
     GroundTruth.assertSameAlerts(readAlerts(alerts), generator.groundTruth());
+  }
+
+  @Test
+  void oneEventDatedAheadOfItsNeighboursReplaysToTheSameBytesEveryRunAndAtAnyParallelism() throws Exception {
+    Path events = dir.resolve("events.jsonl");
+    generate(events, GeneratorSettings.DEFAULTS.withDays(30).withDisorderSeconds(60));
+    List<String> lines = new ArrayList<>(Files.readAllLines(events));
+    // A mistyped date two days ahead of the file (within the decoder's future bound): the replay's
+    // watermark jumps when it is read; where that jump lands must not depend on the wall clock.
+    IngestDecoder decoder = new IngestDecoder(json);
+    int at = lines.size() / 2;
+    SpecificRecordBase ahead = decoder.fromJsonLine("events.jsonl", at + 1, lines.get(at)).event();
+    Instant t = (Instant) ahead.get("eventTime");
+    ahead.put("eventTime", t.plus(Duration.ofDays(2)));
+    lines.set(at, decoder.toJsonLine(ahead));
+    Files.write(events, lines);
+
+    byte[] first = null;
+    for (int parallelism : new int[] {2, 1, 2, 2}) {
+      Path alerts = dir.resolve("alerts-" + System.nanoTime() + ".jsonl");
+      assertThat(ProbityJob.execute(new String[] {"replay", "--events", events.toString(), "--alerts",
+          alerts.toString(), "--parallelism", String.valueOf(parallelism)}, System.err)).isZero();
+      byte[] bytes = Files.readAllBytes(alerts);
+      if (first == null) {
+        first = bytes;
+        assertThat(bytes).isNotEmpty();
+      } else {
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).as("parallelism %d", parallelism)
+            .isEqualTo(new String(first, StandardCharsets.UTF_8));
+      }
+    }
   }
 }
