@@ -152,8 +152,11 @@ public final class ConfigNode {
     if (v == null) {
       return fallback;
     }
-    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0 || v.longValue() > MAX_FEN) {
-      throw error(name, "must be a whole number of fen from 0 to " + MAX_FEN + ", got " + v);
+    if (!v.isIntegralNumber() || v.canConvertToLong() && v.longValue() < 0) {
+      throw error(name, "must be a whole number of fen ≥ 0, got " + v);
+    }
+    if (!v.canConvertToLong() || v.longValue() > MAX_FEN) {
+      throw error(name, "must be at most " + MAX_FEN + " fen (10^15, the contract's largest amount), got " + v);
     }
     return v.longValue();
   }

@@ -92,8 +92,7 @@ class RulesFileTest {
         Arguments.of("parameters: {approval: {noticeDays: 1}}",
             "r.yaml: parameters.approval.noticeDays: unknown field"),
         Arguments.of("parameters: {procurement: {tenderThresholdFen: -5}}",
-            "r.yaml: parameters.procurement.tenderThresholdFen: must be a whole number of fen from 0 to "
-                + "1000000000000000, got -5"),
+            "r.yaml: parameters.procurement.tenderThresholdFen: must be a whole number of fen ≥ 0, got -5"),
         Arguments.of("units: [{id: U1}]\npeople: [{id: P1, unitId: U1, role: DEPUTY}, {id: P2, unitId: U1, role: BOSS}]",
             "r.yaml: people[1].role: must be one of CLERK, REVIEWER, APPROVER, BUYER, MEMBER, DEPUTY, DISCIPLINE, "
                 + "PRINCIPAL, got \"BOSS\""),
@@ -101,13 +100,14 @@ class RulesFileTest {
             "r.yaml: people[0].role: must be one of CLERK, REVIEWER, APPROVER, BUYER, MEMBER, DEPUTY, DISCIPLINE, "
                 + "PRINCIPAL, got \"principal\""),
         Arguments.of("parameters: {payment: {largeFundsThresholdFen: 1000000000000001}}",
-            "r.yaml: parameters.payment.largeFundsThresholdFen: must be a whole number of fen from 0 to "
-                + "1000000000000000, got 1000000000000001"),
+            "r.yaml: parameters.payment.largeFundsThresholdFen: must be at most 1000000000000000 fen (10^15, "
+                + "the contract's largest amount), got 1000000000000001"),
         Arguments.of("people: [{id: P1, unitId: U1, authorityLimitFen: 99999999999999999999}]",
-            "r.yaml: people[0].authorityLimitFen: must be a whole number of fen from 0 to "
-                + "1000000000000000, got 99999999999999999999"),
+            "r.yaml: people[0].authorityLimitFen: must be at most 1000000000000000 fen (10^15, "
+                + "the contract's largest amount), got 99999999999999999999"),
         Arguments.of("items: [{code: X, promisedWorkingDays: 5, feeFen: 2000000000000000}]",
-            "r.yaml: items[0].feeFen: must be a whole number of fen from 0 to 1000000000000000, got 2000000000000000"),
+            "r.yaml: items[0].feeFen: must be at most 1000000000000000 fen (10^15, the contract's largest amount), "
+                + "got 2000000000000000"),
         Arguments.of("units: [{id: U1, categoryTenderThresholdsFen: {工程: 9000000000000000000}}]",
             "r.yaml: units[0].categoryTenderThresholdsFen.工程: must be a whole number from 0 to "
                 + "1000000000000000, got 9000000000000000000"),
