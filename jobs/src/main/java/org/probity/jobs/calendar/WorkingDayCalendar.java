@@ -47,6 +47,10 @@ public final class WorkingDayCalendar implements Serializable {
   /** 1970-01-05, a Monday: weekday arithmetic counts from here. */
   private static final int MONDAY = 4;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** 9999-12-31: the last day a time limit can end on; a limit counted past it is never reached. */
+  public static final int LAST_DAY = (int) LocalDate.of(9999, 12, 31).toEpochDay();
+  /** A day past {@link #LAST_DAY}: what a time limit beyond the calendar ends on (never). */
+  public static final int BEYOND = Integer.MAX_VALUE;
 
   private final ZoneId zone;
   private final int[] coveredYears;
@@ -211,8 +215,19 @@ public final class WorkingDayCalendar implements Serializable {
     return ordinals[ordinals.length - 1] + weekdayOrdinal(day) - weekdayOrdinal(last);
   }
 
-  /** The working day whose ordinal is {@code ordinal} (the first day whose ordinal reaches it). */
-  public int workingDayAt(int ordinal) {
+  /**
+   * The working day whose ordinal is {@code ordinal} (the first day whose ordinal reaches it), or
+   * {@link #BEYOND} when that is after {@link #LAST_DAY}. Takes a long so that a limit built from
+   * untrusted day counts cannot wrap around into a day in the past.
+   */
+  public int workingDayAt(long ordinal) {
+    if (ordinal > ordinal(LAST_DAY)) {
+      return BEYOND;
+    }
+    return workingDayAt((int) ordinal);
+  }
+
+  private int workingDayAt(int ordinal) {
     if (ordinals.length == 0 || ordinal <= ordinalBefore) {
       return weekdayAt(ordinal);
     }
@@ -228,9 +243,15 @@ public final class WorkingDayCalendar implements Serializable {
     return ordinal(day) != ordinal(day - 1);
   }
 
-  /** The {@code n}-th working day after {@code day} ({@code n ≥ 1}; {@code day} itself is not counted). */
-  public int nthWorkingDayAfter(int day, int n) {
-    return workingDayAt(ordinal(day) + n);
+  /**
+   * The {@code n}-th working day after {@code day} ({@code n ≥ 1}; {@code day} itself is not
+   * counted), or {@link #BEYOND} when that is after {@link #LAST_DAY}.
+   */
+  public int nthWorkingDayAfter(int day, long n) {
+    if (day == BEYOND) {
+      return BEYOND;
+    }
+    return workingDayAt((long) ordinal(day) + n);
   }
 
   /** The number of working days d with {@code after < d ≤ upTo} (0 when upTo ≤ after). */
@@ -259,7 +280,7 @@ public final class WorkingDayCalendar implements Serializable {
   }
 
   public LocalDate nthWorkingDayAfter(LocalDate date, int n) {
-    return LocalDate.ofEpochDay(nthWorkingDayAfter((int) date.toEpochDay(), n));
+    return LocalDate.ofEpochDay(nthWorkingDayAfter((int) date.toEpochDay(), (long) n));
   }
 
   public int workingDaysIn(LocalDate after, LocalDate upTo) {

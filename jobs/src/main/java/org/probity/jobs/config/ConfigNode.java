@@ -15,6 +15,9 @@ import java.util.Set;
  * misspelt parameter must not silently fall back to its default.
  */
 public final class ConfigNode {
+  /** The largest amount of the contract: 10^15 fen (ten trillion yuan). */
+  public static final long MAX_FEN = 1_000_000_000_000_000L;
+
   private final JsonNode node;
   private final String path;
   private final Set<String> read = new HashSet<>();
@@ -92,7 +95,7 @@ public final class ConfigNode {
   }
 
   /** A mapping of names to whole numbers (e.g. per-category thresholds in fen). */
-  public Map<String, Long> longMap(String name, long min) {
+  public Map<String, Long> longMap(String name, long min, long max) {
     JsonNode v = get(name);
     Map<String, Long> map = new LinkedHashMap<>();
     if (v == null) {
@@ -104,9 +107,10 @@ public final class ConfigNode {
     Iterator<Map.Entry<String, JsonNode>> fields = v.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> e = fields.next();
-      if (!e.getValue().isIntegralNumber() || e.getValue().longValue() < min) {
-        throw new ConfigException(at(name) + "." + e.getKey() + ": must be a whole number ≥ " + min
-            + ", got " + e.getValue());
+      JsonNode x = e.getValue();
+      if (!x.isIntegralNumber() || !x.canConvertToLong() || x.longValue() < min || x.longValue() > max) {
+        throw new ConfigException(at(name) + "." + e.getKey() + ": must be a whole number from " + min
+            + " to " + max + ", got " + x);
       }
       map.put(e.getKey(), e.getValue().longValue());
     }
@@ -148,8 +152,11 @@ public final class ConfigNode {
     if (v == null) {
       return fallback;
     }
-    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+    if (!v.isIntegralNumber() || v.canConvertToLong() && v.longValue() < 0) {
       throw error(name, "must be a whole number of fen ≥ 0, got " + v);
+    }
+    if (!v.canConvertToLong() || v.longValue() > MAX_FEN) {
+      throw error(name, "must be at most " + MAX_FEN + " fen (10^15, the contract's largest amount), got " + v);
     }
     return v.longValue();
   }
@@ -158,12 +165,25 @@ public final class ConfigNode {
     return has(name) ? fen(name, 0) : markRead(name, null);
   }
 
+  /** A string from a closed set; absent gives {@code fallback}. The error lists the allowed values. */
+  public String oneOf(String name, List<String> allowed, String fallback) {
+    if (!has(name)) {
+      return markRead(name, fallback);
+    }
+    String value = string(name);
+    if (!allowed.contains(value)) {
+      throw error(name, "must be one of " + String.join(", ", allowed) + ", got \"" + value + "\"");
+    }
+    return value;
+  }
+
   public double decimal(String name, double fallback, double min, double max) {
     JsonNode v = get(name);
     if (v == null) {
       return fallback;
     }
-    if (!v.isNumber() || v.doubleValue() < min || v.doubleValue() > max) {
+    // Written as "not within" so that a NaN is refused too.
+    if (!v.isNumber() || !(v.doubleValue() >= min && v.doubleValue() <= max)) {
       throw error(name, "must be a number from " + min + " to " + max + ", got " + v);
     }
     return v.doubleValue();

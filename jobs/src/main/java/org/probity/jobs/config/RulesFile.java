@@ -30,6 +30,13 @@ public final class RulesFile {
   public static final String DEFAULT_RESOURCE = "probity/default-rules.yaml";
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /**
+   * The roles a person may have: the approval actors, the buyer, the meeting member and the three
+   * signers. A closed set: a misspelt role (BOSS for PRINCIPAL) would silently switch off the rules
+   * that look for it (PAYMENT_PRINCIPAL_DIRECT).
+   */
+  static final List<String> ROLES =
+      List.of("CLERK", "REVIEWER", "APPROVER", "BUYER", "MEMBER", "DEPUTY", "DISCIPLINE", "PRINCIPAL");
 
   private RulesFile() {}
 
@@ -64,11 +71,17 @@ public final class RulesFile {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
       throw new ConfigException(source + ": not valid YAML" + where + ": " + e.getOriginalMessage());
     }
-    if (root != null && !root.isObject() && !root.isMissingNode()) {
+    if (root == null || root.isMissingNode() || root.isNull() || (root.isObject() && root.isEmpty())) {
+      // An empty file is a mistake (a truncated copy, the wrong path), not "all defaults": it would
+      // run with no units, people or items, and every reference-data rule silently skipped.
+      throw new ConfigException(source + ": is empty; a rules file needs at least its units, people and items"
+          + " (start from " + DEFAULT_RESOURCE + ")");
+    }
+    if (!root.isObject()) {
       throw new ConfigException(source + ": must be a mapping at the top level");
     }
     try {
-      return read(new ConfigNode(root == null || root.isMissingNode() ? null : root, ""));
+      return read(new ConfigNode(root, ""));
     } catch (ConfigException e) {
       throw new ConfigException(source + ": " + e.getMessage());
     }
@@ -112,7 +125,7 @@ public final class RulesFile {
     for (ConfigNode n : root.list("units")) {
       ReferenceData.Unit unit = new ReferenceData.Unit(n.string("id"), n.string("name", ""),
           n.optionalFen("largeFundsThresholdFen"), n.optionalFen("tenderThresholdFen"),
-          Map.copyOf(n.longMap("categoryTenderThresholdsFen", 0)));
+          Map.copyOf(n.longMap("categoryTenderThresholdsFen", 0, ConfigNode.MAX_FEN)));
       n.finish();
       if (units.put(unit.id(), unit) != null) {
         throw n.error("id", "duplicate unit '" + unit.id() + "'");
@@ -122,7 +135,7 @@ public final class RulesFile {
     Map<String, ReferenceData.Person> people = new LinkedHashMap<>();
     for (ConfigNode n : root.list("people")) {
       ReferenceData.Person person = new ReferenceData.Person(n.string("id"), n.string("unitId"),
-          n.string("name", ""), n.string("role", ""), n.optionalFen("authorityLimitFen"));
+          n.string("name", ""), n.oneOf("role", ROLES, ""), n.optionalFen("authorityLimitFen"));
       n.finish();
       if (!units.isEmpty() && !units.containsKey(person.unitId())) {
         throw n.error("unitId", "unknown unit '" + person.unitId() + "'");

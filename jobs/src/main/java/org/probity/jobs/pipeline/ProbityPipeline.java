@@ -2,10 +2,12 @@ package org.probity.jobs.pipeline;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.probity.connectors.ingest.EventStream;
 import org.probity.connectors.ingest.Ingested;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.rules.Rule;
@@ -21,8 +23,8 @@ import org.probity.jobs.index.UnitIntegrityIndex;
  *
  * <pre>
  * sources ─► split dead letters ─► de-duplicate by eventId ─► route by stream ─► rules ─► alert lifecycle ─► alerts
- *                  │                                                                               └─► integrity index ─► unit status
- *                  └──────────────────────────────────────────────────────────────────────────────────► dead letters
+ *                  │                 └─ conflicting duplicates ─┐                                 └─► integrity index ─► unit status
+ *                  └───────────────────────────────────────────────┴──────────────────────────────────► dead letters
  * </pre>
  */
 public final class ProbityPipeline {
@@ -31,7 +33,7 @@ public final class ProbityPipeline {
   /** Builds the pipeline from {@code sources} into {@code sinks} (the cookbook's defineWorkflow). */
   public static void defineWorkflow(StreamExecutionEnvironment env, ProbitySources sources, ProbitySinks sinks,
       ProbityConfig config, List<Rule> rules, boolean stampDetectedAtWallClock) {
-    ProbityOutputs outputs = build(sources.events(env), config, rules, stampDetectedAtWallClock);
+    ProbityOutputs outputs = build(sources.events(env), config, rules, stampDetectedAtWallClock, sources.sourceNames());
     outputs.alerts().sinkTo(sinks.alerts()).uid("sink-alerts").name("alerts sink");
     outputs.deadLetters().sinkTo(sinks.deadLetters()).uid("sink-dead-letters").name("dead-letter sink");
     outputs.unitStatus().sinkTo(sinks.unitStatus()).uid("sink-unit-status").name("unit-status sink");
@@ -45,16 +47,31 @@ public final class ProbityPipeline {
    */
   public static ProbityOutputs build(DataStream<Ingested> input, ProbityConfig config, List<Rule> rules,
       boolean stampDetectedAtWallClock) {
+    return build(input, config, rules, stampDetectedAtWallClock, Map.of());
+  }
+
+  /**
+   * As above; {@code sourceNames} are the topics the streams come from, named in the dead letter
+   * of a conflicting duplicate (a stream without one is named by its stream name).
+   */
+  public static ProbityOutputs build(DataStream<Ingested> input, ProbityConfig config, List<Rule> rules,
+      boolean stampDetectedAtWallClock, Map<EventStream, String> sourceNames) {
     SingleOutputStreamOperator<Ingested> valid = input
         .process(new SplitDeadLetters())
-        .name("split dead letters");
-    DataStream<DeadLetter> deadLetters = valid.getSideOutput(SplitDeadLetters.DEAD_LETTERS);
-
-    SingleOutputStreamOperator<ApprovalEvent> routed = valid
+        .name("split dead letters")
+        // At the source's parallelism (chained to it): a rebalance here would let two versions of
+        // one eventId reach the de-duplication in either order, and the first is the one kept.
+        .setParallelism(input.getParallelism());
+    SingleOutputStreamOperator<Ingested> unique = valid
         .keyBy(Ingested::eventId)
-        .process(new DeduplicateEvents(config.dedupRetentionDays() * 86_400_000L))
+        .process(new DeduplicateEvents(config.dedupRetentionDays() * 86_400_000L, sourceNames))
         .uid("dedup-events")
-        .name("de-duplicate eventIds")
+        .name("de-duplicate eventIds");
+    // A second version of an eventId with other content is a dead letter, not silently dropped.
+    DataStream<DeadLetter> deadLetters = valid.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
+        .union(unique.getSideOutput(DeduplicateEvents.CONFLICTS));
+
+    SingleOutputStreamOperator<ApprovalEvent> routed = unique
         .process(new RouteByStream(), TypeInformation.of(ApprovalEvent.class))
         .name("route by stream");
 

@@ -1,6 +1,8 @@
 package org.probity.jobs.pipeline;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -17,6 +19,11 @@ import org.probity.connectors.kafka.KafkaSettings;
 public interface ProbitySources {
   DataStream<Ingested> events(StreamExecutionEnvironment env);
 
+  /** The topic each stream is read from, where there is one (a dead letter names it). */
+  default Map<EventStream, String> sourceNames() {
+    return Map.of();
+  }
+
   /**
    * The four Kafka event topics, each with per-partition watermarks, unioned; with {@code
    * stopAtLatest} they end at the offsets current at start (then every pending timer fires).
@@ -29,7 +36,11 @@ public interface ProbitySources {
   /** As above, each topic read at most {@code maxRatePerTopic} events/s (0: no limit). */
   static ProbitySources kafka(KafkaSettings settings, IngestDecoder decoder, Duration outOfOrderness,
       Duration idleness, boolean stopAtLatest, int maxRatePerTopic) {
-    return env -> {
+    Map<EventStream, String> topics = new EnumMap<>(EventStream.class);
+    for (EventStream stream : EventStream.values()) {
+      topics.put(stream, settings.topic(stream));
+    }
+    ProbitySources events = env -> {
       DataStream<Ingested> all = null;
       for (EventStream stream : EventStream.values()) {
         DataStream<Ingested> one = env
@@ -45,16 +56,29 @@ public interface ProbitySources {
       }
       return all;
     };
+    return new ProbitySources() {
+      @Override
+      public DataStream<Ingested> events(StreamExecutionEnvironment env) {
+        return events.events(env);
+      }
+
+      @Override
+      public Map<EventStream, String> sourceNames() {
+        return topics;
+      }
+    };
   }
 
   /**
-   * One JSON Lines file, read in order by one reader; the replay clock stops at {@code untilMillis}
-   * (null: the file's last event time).
+   * One JSON Lines file, read in order by one reader, with a watermark punctuated by the file's
+   * records ({@link ReplayWatermarks}); the replay clock stops at {@code untilMillis} (null: the
+   * file's last event time) and hands late events on as the next instant ({@link ReplayClock}), so
+   * the same file gives the same output every run and at any parallelism.
    */
   static ProbitySources jsonLines(Path file, IngestDecoder decoder, Duration outOfOrderness, Long untilMillis) {
     return env -> env
         .fromSource(JsonLinesSource.of(decoder, file),
-            KafkaConnectors.watermarks(outOfOrderness, Duration.ofDays(3650)), "file " + file.getName())
+            new ReplayWatermarks(outOfOrderness), "file " + file.getName())
         .setParallelism(1)
         .transform("replay clock", org.apache.flink.api.common.typeinfo.TypeInformation.of(Ingested.class),
             new ReplayClock(untilMillis))

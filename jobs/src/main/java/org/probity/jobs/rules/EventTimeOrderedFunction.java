@@ -25,7 +25,9 @@ import org.apache.flink.util.Collector;
  * #processInOrder} gets it; events with the same timestamp come in eventId order, so a replay is
  * deterministic. The price is latency equal to the watermark's out-of-orderness bound. An event
  * that arrives behind the watermark (later than the bound) is processed at once and counted in
- * {@code lateEvents}: never dropped.
+ * {@code lateEvents}: never dropped. An event whose record was restamped later than its own
+ * {@code eventTime} upstream (a replay's late event, {@code ReplayClock}) waits for that instant
+ * and is then processed with its own time as {@code ctx.timestamp()}, like a late event.
  *
  * <p>The rule's own event-time timers share the timer service: {@link #onTime} is called at every
  * timer, after the events of that instant, and must check its state to see whether the instant is
@@ -89,6 +91,31 @@ public abstract class EventTimeOrderedFunction<K, IN extends SpecificRecordBase,
     pending.put(t, atT);
   }
 
+  /** {@code ctx} with {@code timestamp} as the event's time. */
+  private Context at(long timestamp, OnTimerContext ctx) {
+    return new Context() {
+      @Override
+      public Long timestamp() {
+        return timestamp;
+      }
+
+      @Override
+      public TimerService timerService() {
+        return ctx.timerService();
+      }
+
+      @Override
+      public <X> void output(org.apache.flink.util.OutputTag<X> tag, X value) {
+        ctx.output(tag, value);
+      }
+
+      @Override
+      public K getCurrentKey() {
+        return ctx.getCurrentKey();
+      }
+    };
+  }
+
   @Override
   public final void onTimer(long time, OnTimerContext ctx, Collector<OUT> out) throws Exception {
     List<IN> due = pending.get(time);
@@ -96,7 +123,10 @@ public abstract class EventTimeOrderedFunction<K, IN extends SpecificRecordBase,
       pending.remove(time);
       due.sort(BY_EVENT_ID);
       for (IN event : due) {
-        processInOrder(event, ctx, out);
+        long eventTime = ((java.time.Instant) event.get("eventTime")).toEpochMilli();
+        // An event restamped upstream (a replay's late event) is judged by its own time, as a late
+        // event processed at once is; only the instant it is processed at was fixed upstream.
+        processInOrder(event, eventTime < time ? at(eventTime, ctx) : ctx, out);
       }
     }
     onTime(time, ctx, out);

@@ -37,11 +37,36 @@ class RulesFileTest {
   }
 
   @Test
-  void anEmptyFileIsAllDefaults() {
-    ProbityConfig c = RulesFile.parse("", "empty.yaml");
+  void aFileWithOnlyUnitsIsAllDefaults() {
+    ProbityConfig c = RulesFile.parse("units: [{id: U01}]", "units.yaml");
     assertThat(c.approval()).isEqualTo(ApprovalParameters.DEFAULTS);
     assertThat(c.procurement()).isEqualTo(ProcurementParameters.DEFAULTS);
     assertThat(c.tenderThresholdFen("U99", "家具")).isEqualTo(200_000_000L);
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"", "   \n", "# only a comment\n", "{}", "~", "---\n"})
+  void anEmptyFileIsAnError(String yaml) {
+    assertThatThrownBy(() -> RulesFile.parse(yaml, "r.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("r.yaml: is empty; a rules file needs at least its units, people and items"
+            + " (start from probity/default-rules.yaml)");
+  }
+
+  @Test
+  void anEmptyFileOnDiskIsAnErrorNamingIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("rules.yaml");
+    Files.writeString(file, "");
+    assertThatThrownBy(() -> RulesFile.load(file)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("rules.yaml: is empty");
+  }
+
+  @Test
+  void everyShippedRoleIsAccepted() {
+    for (String role : RulesFile.ROLES) {
+      assertThat(RulesFile.parse("people: [{id: P, unitId: U1, role: " + role + "}]", "r.yaml")
+          .reference().person("P").role()).isEqualTo(role);
+    }
   }
 
   @Test
@@ -68,6 +93,29 @@ class RulesFileTest {
             "r.yaml: parameters.approval.noticeDays: unknown field"),
         Arguments.of("parameters: {procurement: {tenderThresholdFen: -5}}",
             "r.yaml: parameters.procurement.tenderThresholdFen: must be a whole number of fen ≥ 0, got -5"),
+        Arguments.of("units: [{id: U1}]\npeople: [{id: P1, unitId: U1, role: DEPUTY}, {id: P2, unitId: U1, role: BOSS}]",
+            "r.yaml: people[1].role: must be one of CLERK, REVIEWER, APPROVER, BUYER, MEMBER, DEPUTY, DISCIPLINE, "
+                + "PRINCIPAL, got \"BOSS\""),
+        Arguments.of("people: [{id: P1, unitId: U1, role: principal}]",
+            "r.yaml: people[0].role: must be one of CLERK, REVIEWER, APPROVER, BUYER, MEMBER, DEPUTY, DISCIPLINE, "
+                + "PRINCIPAL, got \"principal\""),
+        Arguments.of("parameters: {payment: {largeFundsThresholdFen: 1000000000000001}}",
+            "r.yaml: parameters.payment.largeFundsThresholdFen: must be at most 1000000000000000 fen (10^15, "
+                + "the contract's largest amount), got 1000000000000001"),
+        Arguments.of("people: [{id: P1, unitId: U1, authorityLimitFen: 99999999999999999999}]",
+            "r.yaml: people[0].authorityLimitFen: must be at most 1000000000000000 fen (10^15, "
+                + "the contract's largest amount), got 99999999999999999999"),
+        Arguments.of("items: [{code: X, promisedWorkingDays: 5, feeFen: 2000000000000000}]",
+            "r.yaml: items[0].feeFen: must be at most 1000000000000000 fen (10^15, the contract's largest amount), "
+                + "got 2000000000000000"),
+        Arguments.of("units: [{id: U1, categoryTenderThresholdsFen: {工程: 9000000000000000000}}]",
+            "r.yaml: units[0].categoryTenderThresholdsFen.工程: must be a whole number from 0 to "
+                + "1000000000000000, got 9000000000000000000"),
+        Arguments.of("items: [{code: X, promisedWorkingDays: 2000000000}]",
+            "r.yaml: items[0].promisedWorkingDays: must be a whole number from 1 to 3650, got 2000000000"),
+        Arguments.of("parameters: {dedupRetentionDays: 0}",
+            "r.yaml: parameters.dedupRetentionDays: must be a whole number from 1 to 3650, got 0"),
+
         Arguments.of("calendar: {zone: Mars/Olympus}",
             "r.yaml: calendar.zone: unknown time zone 'Mars/Olympus'"),
         Arguments.of("items: [{code: X, name: x}]",

@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.util.Collector;
@@ -31,7 +32,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The case ends — its state cleared, its timers deleted — when it is decided and completed
  * (in either order) or withdrawn; a case that never ends is forgotten [caseRetentionDays] after
- * its last event. An item the catalogue does not know never drops an event: the limit falls back
+ * its last event. An ended case leaves a tombstone (its end time, one long) for [dedupRetentionDays]:
+ * events of it that come later (a re-sent RECEIVED with a new eventId, or the same one past the
+ * de-duplication) are ignored and counted in {@code lateEventsOfEndedSubjects}, not opened as a
+ * new case with a false ladder; then the tombstone and its timer go too. An item the catalogue does not know never drops an event: the limit falls back
  * to the statutory [statutoryWorkingDays] (行政许可法 第四十二条), the fee check is skipped, both
  * are counted in {@code unknownItemCodes} and logged once per item code (a catalogue gap is one
  * line to add to the rules file, however many cases meet it). A deadline counted through a
@@ -53,8 +57,12 @@ final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, Approv
   private final FeeCheck fee = new FeeCheck();
   private final SuspensionAbuseCheck suspensionAbuse;
   private final CaseClock clock;
+  private final long tombstoneMillis;
 
   private transient ValueState<CaseState> cases;
+  /** An ended case's end time (its tombstone), kept for [dedupRetentionDays]: later events of it are ignored. */
+  private transient ValueState<Long> endedAt;
+  private transient Counter lateEventsOfEndedSubjects;
   private transient Counter unknownItemCodes;
   private transient Counter deadlinesWithoutCalendar;
   private transient Set<Integer> uncoveredYearsLogged;
@@ -68,11 +76,14 @@ final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, Approv
     this.clock = new CaseClock(calendar);
     this.ladder = new OverdueLadder(clock, parameters, reference);
     this.suspensionAbuse = new SuspensionAbuseCheck(clock, parameters);
+    this.tombstoneMillis = config.dedupRetentionDays() * DAY_MILLIS;
   }
 
   @Override
   protected void openState() {
     cases = getRuntimeContext().getState(new ValueStateDescriptor<>("case", CaseState.TYPE));
+    endedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("ended-at", Types.LONG));
+    lateEventsOfEndedSubjects = getRuntimeContext().getMetricGroup().counter("lateEventsOfEndedSubjects");
     unknownItemCodes = getRuntimeContext().getMetricGroup().counter("unknownItemCodes");
     deadlinesWithoutCalendar = getRuntimeContext().getMetricGroup().counter("deadlinesWithoutCalendar");
     uncoveredYearsLogged = new HashSet<>();
@@ -85,6 +96,12 @@ final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, Approv
     String caseId = ctx.getCurrentKey();
     CaseState s = cases.value();
     if (s == null) {
+      if (endedAt.value() != null) {
+        // A re-sent event of a case that has ended (new eventId, or past the de-duplication):
+        // opening a new case on it would start a false ladder.
+        lateEventsOfEndedSubjects.inc();
+        return;
+      }
       s = open(caseId, e);
     }
     ladder.fireDue(caseId, s, t - 1, out);
@@ -109,6 +126,8 @@ final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, Approv
     s.completed |= action == ApprovalAction.COMPLETED;
     if (action == ApprovalAction.WITHDRAWN || (s.decided && s.completed)) {
       end(s, ctx.timerService());
+      endedAt.update(t);
+      ctx.timerService().registerEventTimeTimer(t + tombstoneMillis);
       return;
     }
     s.lastEventAt = Math.max(s.lastEventAt, t);
@@ -121,6 +140,10 @@ final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, Approv
   protected void onTime(long time, OnTimerContext ctx, Collector<Alert> out) throws Exception {
     CaseState s = cases.value();
     if (s == null) {
+      Long ended = endedAt.value();
+      if (ended != null && time >= ended + tombstoneMillis) {
+        endedAt.clear();
+      }
       return;
     }
     String caseId = ctx.getCurrentKey();

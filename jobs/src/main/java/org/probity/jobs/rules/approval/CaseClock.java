@@ -90,7 +90,11 @@ final class CaseClock implements Serializable {
         yield true;
       }
       case EXTENDED -> {
-        s.extensionWorkingDays += e.getExtensionDays() == null ? 0 : e.getExtensionDays();
+        // Saturating, and a non-positive extension grants nothing: no input can wrap the limit negative.
+        Integer days = e.getExtensionDays();
+        if (days != null && days > 0) {
+          s.extensionWorkingDays = (int) Math.min(Integer.MAX_VALUE, (long) s.extensionWorkingDays + days);
+        }
         yield true;
       }
       case APPROVED, REJECTED -> {
@@ -116,12 +120,17 @@ final class CaseClock implements Serializable {
     return s.received && !s.awaitingSupplement && s.suspendedSinceDay == CaseState.NO_DAY && !s.decided;
   }
 
-  int limit(CaseState s) {
-    return s.promisedWorkingDays + s.extensionWorkingDays;
+  /** The limit in working days, in long: promised days plus extensions cannot overflow. */
+  long limit(CaseState s) {
+    return (long) s.promisedWorkingDays + s.extensionWorkingDays;
   }
 
-  /** The last working day of the limit: the deadline is its end (24:00). Meaningful while {@link #running}. */
+  /**
+   * The last working day of the limit: the deadline is its end (24:00); {@link
+   * WorkingDayCalendar#BEYOND} for a limit past the calendar's last day (never due). Meaningful
+   * while {@link #running}.
+   */
   int deadlineDay(CaseState s) {
-    return calendar.workingDayAt(calendar.ordinal(s.clockStartDay) + limit(s) + s.shiftWorkingDays);
+    return calendar.workingDayAt((long) calendar.ordinal(s.clockStartDay) + limit(s) + s.shiftWorkingDays);
   }
 }

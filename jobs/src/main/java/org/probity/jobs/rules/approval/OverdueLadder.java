@@ -5,6 +5,7 @@ import java.time.Instant;
 import org.apache.flink.util.Collector;
 import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.RuleId;
+import org.probity.jobs.calendar.WorkingDayCalendar;
 import org.probity.jobs.config.ApprovalParameters;
 import org.probity.jobs.config.ReferenceData;
 import org.probity.schema.Alert;
@@ -73,11 +74,17 @@ public final class OverdueLadder implements Serializable {
 
   private long dueAt(int step, int deadline) {
     var calendar = clock.calendar();
+    if (deadline == WorkingDayCalendar.BEYOND) {
+      return CaseState.NO_TIME;
+    }
     return switch (step) {
       case NOTICE -> calendar.startOf(
           calendar.workingDayAt(calendar.ordinal(deadline) - parameters.noticeWorkingDays() + 1));
       case YELLOW -> calendar.startOf(deadline + 1);
-      case RED -> calendar.startOf(calendar.nthWorkingDayAfter(deadline, parameters.redAfterWorkingDays()) + 1);
+      case RED -> {
+        int redDay = calendar.nthWorkingDayAfter(deadline, parameters.redAfterWorkingDays());
+        yield redDay == WorkingDayCalendar.BEYOND ? CaseState.NO_TIME : calendar.startOf(redDay + 1);
+      }
       default -> throw new IllegalArgumentException("no ladder step " + step);
     };
   }

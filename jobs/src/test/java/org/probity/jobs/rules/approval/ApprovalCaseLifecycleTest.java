@@ -2,6 +2,7 @@ package org.probity.jobs.rules.approval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.probity.schema.ApprovalAction.APPROVED;
+import static org.probity.schema.ApprovalAction.COMPLETED;
 import static org.probity.schema.ApprovalAction.EXTENDED;
 import static org.probity.schema.ApprovalAction.RECEIVED;
 import static org.probity.schema.ApprovalAction.RESUMED;
@@ -48,6 +49,7 @@ class ApprovalCaseLifecycleTest {
     assertThat(resolved).extracting(CaseHarness::step).containsExactly("RESOLVED YELLOW 2025-10-14T09:00");
     assertThat(resolved.get(0).getEvidence()).startsWith(received.getEventId()).endsWith(withdrawn.getEventId());
     assertThat(resolved.get(0).getMessage()).contains("撤回");
+    h.pastTombstones();
     assertThat(h.stateEntries()).isZero();
     assertThat(h.timers()).isZero();
     h.clock("2026-12-31T00:00");
@@ -93,6 +95,7 @@ class ApprovalCaseLifecycleTest {
     assertThat(h.newAlerts()).as("held until the clock passes them").isEmpty();
     h.clock("2025-09-02T00:00");
     assertThat(h.newAlerts()).isEmpty();
+    h.pastTombstones();
     assertThat(h.stateEntries()).isZero();
     assertThat(h.timers()).isZero();
   }
@@ -118,7 +121,41 @@ class ApprovalCaseLifecycleTest {
     h.completed("ITEM-5", 8000L, "2025-09-08T10:00");
     h.clock("2025-09-30T00:00");
     assertThat(h.newAlerts()).isEmpty();
+    h.pastTombstones();
     assertThat(h.stateEntries()).isZero();
     assertThat(h.timers()).isZero();
+  }
+
+  @Test
+  void aReSentReceiptOfAnEndedCaseIsIgnoredUntilItsTombstoneExpires() throws Exception {
+    h.feed("ITEM-1", RECEIVED, "2025-10-08T09:00");
+    h.feed("ITEM-1", REVIEWED, "2025-10-08T10:00");
+    h.feed("ITEM-1", APPROVED, "2025-10-08T11:00");
+    h.feed("ITEM-1", COMPLETED, "2025-10-08T12:00");
+    h.clock("2025-10-08T12:00");
+    assertThat(h.stateEntries()).as("the tombstone: the end time").isEqualTo(1);
+    assertThat(h.timers()).as("the tombstone's expiry").isEqualTo(1);
+
+    // Re-sent with a new eventId a week later: before, a new case and a false NOTICE → YELLOW → RED.
+    h.feed("ITEM-1", RECEIVED, "2025-10-15T09:00");
+    h.clock("2025-11-06T00:00");
+    assertThat(h.newAlerts()).isEmpty();
+    assertThat(h.counter("lateEventsOfEndedSubjects")).isEqualTo(1);
+    assertThat(h.stateEntries()).isEqualTo(1);
+    assertThat(h.timers()).isEqualTo(1);
+
+    h.clock("2025-11-07T12:00");
+    assertThat(h.stateEntries()).as("30 days (dedupRetentionDays) after the end").isZero();
+    assertThat(h.timers()).isZero();
+  }
+
+  @Test
+  void aLateEventOfAWithdrawnCaseIsIgnored() throws Exception {
+    h.feed("ITEM-1", RECEIVED, "2025-10-08T09:00");
+    h.feed("ITEM-1", WITHDRAWN, "2025-10-08T10:00");
+    h.feed("ITEM-1", SUSPENDED, "2025-10-09T10:00");
+    h.clock("2025-10-31T00:00");
+    assertThat(h.newAlerts()).isEmpty();
+    assertThat(h.counter("lateEventsOfEndedSubjects")).isEqualTo(1);
   }
 }

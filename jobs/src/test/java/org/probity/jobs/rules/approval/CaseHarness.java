@@ -43,6 +43,7 @@ final class CaseHarness {
   final KeyedOneInputStreamOperatorTestHarness<String, ApprovalEvent, Alert> harness;
   private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
   private int seq;
+  private long latestFed = Long.MIN_VALUE;
   private int drained;
 
   CaseHarness() throws Exception {
@@ -92,6 +93,7 @@ final class CaseHarness {
   }
 
   ApprovalEvent feed(ApprovalEvent e) throws Exception {
+    latestFed = Math.max(latestFed, e.getEventTime().toEpochMilli());
     harness.processElement(e, e.getEventTime().toEpochMilli());
     return e;
   }
@@ -116,6 +118,14 @@ final class CaseHarness {
     ApprovalEvent e = event("C1", itemCode, ApprovalAction.COMPLETED, localTime, "C1");
     e.setFeeFen(feeFen);
     return feed(e);
+  }
+
+  /**
+   * Moves the clock past the tombstones of cases that ended: [dedupRetentionDays] after the
+   * latest event fed.
+   */
+  void pastTombstones() throws Exception {
+    harness.processWatermark(latestFed + config.dedupRetentionDays() * 86_400_000L);
   }
 
   /** Moves the clock (the watermark) to the given local time. */

@@ -70,6 +70,7 @@ class OverdueLadderTest {
 
     h.completed("ITEM-5", 8000L, "2025-10-20T11:00");
     h.clock("2025-10-20T11:00");
+    h.pastTombstones();
     assertThat(h.stateEntries()).isZero();
     assertThat(h.timers()).isZero();
   }
@@ -112,6 +113,7 @@ class OverdueLadderTest {
     h.completed("ITEM-5", 8000L, "2025-10-10T09:00");
     h.clock("2025-10-31T00:00");
     assertThat(h.newAlerts()).isEmpty();
+    h.pastTombstones();
     assertThat(h.stateEntries()).isZero();
     assertThat(h.timers()).isZero();
   }

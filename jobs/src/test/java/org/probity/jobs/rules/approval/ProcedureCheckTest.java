@@ -112,6 +112,7 @@ class ProcedureCheckTest {
     h.feed("ITEM-1", WITHDRAWN, "2025-09-01T10:00");
     h.clock("2025-09-02T00:00");
     assertThat(h.newAlerts()).isEmpty();
+    h.pastTombstones();
     assertThat(h.stateEntries()).isZero();
   }
 
@@ -126,6 +127,7 @@ class ProcedureCheckTest {
     assertThat(alerts).extracting(Alert::getReason).containsExactly("COMPLETED_WITHOUT_DECISION");
     assertThat(alerts.get(0).getEvidence()).containsExactly(completed.getEventId());
     assertThat(alerts.get(0).getPersonIds()).containsExactly("C1");
+    h.pastTombstones();
     assertThat(h.stateEntries()).as("decided and completed, in that order or the other").isZero();
     assertThat(h.timers()).isZero();
   }
