@@ -47,9 +47,11 @@ public final class KafkaConnectors {
    * every partition reaches {@code stoppingOffsets} (e.g. {@link OffsetsInitializer#latest()}, the
    * end when the job starts), for replays, batch back-fills and tests.
    */
-  public static KafkaSource<Ingested> eventSource(KafkaSettings settings, EventStream stream, IngestDecoder decoder,
-      OffsetsInitializer stoppingOffsets) {
-    return builder(settings, stream, decoder).setBounded(stoppingOffsets).build();
+  public static org.apache.flink.api.connector.source.Source<Ingested,
+      org.apache.flink.connector.kafka.source.split.KafkaPartitionSplit,
+      org.apache.flink.connector.kafka.source.enumerator.KafkaSourceEnumState> eventSource(KafkaSettings settings,
+      EventStream stream, IngestDecoder decoder, OffsetsInitializer stoppingOffsets) {
+    return new BoundedRestoreSource<>(builder(settings, stream, decoder).setBounded(stoppingOffsets).build());
   }
 
   private static KafkaSourceBuilder<Ingested> builder(KafkaSettings settings, EventStream stream,

@@ -19,6 +19,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
 import org.probity.connectors.file.JsonLinesWriter;
 import org.probity.connectors.ingest.IngestDecoder;
+import org.probity.connectors.ingest.IngestLimits;
 import org.probity.connectors.json.AvroJson;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.generate.TrafficGenerator;
@@ -95,6 +96,16 @@ final class ReplayCommand implements Callable<Integer> {
         "must be from 0s to 30d");
   }
 
+  Duration maxAhead;
+
+  @Option(names = "--max-ahead", paramLabel = "D", defaultValue = "3d", description = {
+      "an event dated further ahead of the time the replay starts is a dead letter",
+      "(default ${DEFAULT-VALUE})"})
+  void maxAhead(Duration d) {
+    maxAhead = Cli.check(spec, "--max-ahead", d, !d.isNegative() && !d.isZero() && d.compareTo(Duration.ofDays(3650)) <= 0,
+        "must be from 1ms to 3650d");
+  }
+
   int parallelism;
 
   @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "(default ${DEFAULT-VALUE})")
@@ -109,7 +120,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ProbityConfig config = ProbityJob.loadRules(rules);
-    Result result = replay(config, events, until, outOfOrderness, parallelism, err);
+    // One fixed reference for the whole file, so the bound does not move while the replay runs.
+    IngestLimits limits = IngestLimits.replay(Instant.now()).withMaxAhead(maxAhead);
+    Result result = replay(config, events, until, outOfOrderness, parallelism, limits, err);
     AvroJson json = new AvroJson(config.zone());
     try (JsonLinesWriter w = new JsonLinesWriter(alertsOut, json)) {
       result.alerts().forEach(w::write);
@@ -140,16 +153,22 @@ final class ReplayCommand implements Callable<Integer> {
 
   static Result replay(ProbityConfig config, Path events, Instant until, Duration outOfOrderness, int parallelism,
       PrintStream progress) throws Exception {
+    return replay(config, events, until, outOfOrderness, parallelism,
+        IngestLimits.replay(Instant.now()), progress);
+  }
+
+  static Result replay(ProbityConfig config, Path events, Instant until, Duration outOfOrderness, int parallelism,
+      IngestLimits limits, PrintStream progress) throws Exception {
     try (JobEnvironment.LocalCluster cluster = JobEnvironment.LocalCluster.start(parallelism,
         JobEnvironment.StateBackend.HASHMAP)) {
-      return replay(cluster.env(), config, events, until, outOfOrderness, progress);
+      return replay(cluster.env(), config, events, until, outOfOrderness, limits, progress);
     }
   }
 
   private static Result replay(StreamExecutionEnvironment env, ProbityConfig config, Path events, Instant until,
-      Duration outOfOrderness, PrintStream progress) throws Exception {
+      Duration outOfOrderness, IngestLimits limits, PrintStream progress) throws Exception {
     long started = System.nanoTime();
-    IngestDecoder decoder = new IngestDecoder(new AvroJson(config.zone()));
+    IngestDecoder decoder = new IngestDecoder(new AvroJson(config.zone()), limits);
     ProbitySources sources = ProbitySources.jsonLines(new org.apache.flink.core.fs.Path(events.toUri()), decoder,
         outOfOrderness, until == null ? null : until.toEpochMilli());
     ProbityOutputs outputs = ProbityPipeline.build(sources.events(env), config, RuleSet.all(), false);

@@ -16,6 +16,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.probity.connectors.ingest.EventStream;
 import org.probity.connectors.ingest.IngestDecoder;
+import org.probity.connectors.ingest.IngestLimits;
 import org.probity.connectors.json.AvroJson;
 import org.probity.connectors.kafka.KafkaConnectors;
 import org.probity.connectors.kafka.KafkaSettings;
@@ -347,7 +348,9 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The production wiring: Kafka sources and sinks around {@link ProbityPipeline}. */
   public static void defineWorkflow(StreamExecutionEnvironment env, Settings s) {
-    IngestDecoder decoder = new IngestDecoder(new AvroJson(s.config().zone()));
+    // The wall clock at decode time bounds how far ahead an event may be dated.
+    IngestDecoder decoder = new IngestDecoder(new AvroJson(s.config().zone()),
+        IngestLimits.live().withMaxAhead(s.maxAhead()));
     ProbitySources sources = ProbitySources.kafka(s.kafka(), decoder, s.outOfOrderness(), s.idleness(),
         s.stopAtLatest(), s.maxRate());
     ProbityPipeline.defineWorkflow(env, sources,
