@@ -172,4 +172,20 @@ class ConsoleStoreTest {
       assertThat(store.offsets()).isEmpty();
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void identifiersAsLongAsTheContractAllowsAndMoreAreStored(String name, Stores stores) throws Exception {
+    try (ConsoleStore store = stores.open()) {
+      String id128 = "A".repeat(128);
+      String id250 = "E".repeat(250); // the eventId that froze ingestion (a 200-character column)
+      Alert a = overdue(Severity.NOTICE, AlertStatus.RAISED, T0, id250);
+      a.setAlertId(id128);
+      a.setUnitId("U".repeat(128));
+      store.apply(batch(List.of(a), List.of(new StoredEvent(id250, "approval", "U".repeat(128), T0, "{}"))), T0);
+      assertThat(store.alert(id128)).hasValueSatisfying(s -> assertThat(s.alert().getEvidence()).containsExactly(id250));
+      assertThat(store.events(List.of(id250))).containsKey(id250);
+      assertThat(store.acknowledge(id128, "u".repeat(128), "名".repeat(128), T0, null)).isPresent();
+    }
+  }
 }
