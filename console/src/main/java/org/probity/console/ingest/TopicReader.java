@@ -324,16 +324,37 @@ public final class TopicReader implements AutoCloseable {
         refused.incrementAndGet();
         LOG.error("console: skipping a record of {} the store refuses ({}): {}", d.where(),
             d.alert() != null ? "alert " + clip(d.alert().getAlertId()) : "event " + clip(d.event().eventId()),
-            firstLine(e.getMessage()));
+            reason(e));
       }
     }
     store.apply(new ConsoleStore.Batch(List.of(), List.of(), next), clock.instant());
     return List.copyOf(changed.values());
   }
 
-  /** An id for a log line: a hostile one may be huge. */
-  private static String clip(String id) {
-    return id.length() <= 140 ? id : id.substring(0, 128) + "…(" + id.length() + " chars)";
+  /**
+   * Text from a record for a log line: a hostile one may be huge or hold control characters (a
+   * newline would forge a log line), and a driver's message may quote the whole statement.
+   */
+  private static String clip(String text) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < text.length() && sb.length() < 160; i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.length() < 160 ? sb.toString() : sb + "…(" + text.length() + " chars)";
+  }
+
+  /** The database's own words: PostgreSQL's batch error quotes the statement and puts the reason in the next one. */
+  private static String reason(Exception e) {
+    Throwable t = e;
+    if (e instanceof SQLException s && s.getNextException() != null) {
+      t = s.getNextException();
+    }
+    return firstLine(t.getMessage());
   }
 
   private static String firstLine(String s) {
@@ -341,7 +362,7 @@ public final class TopicReader implements AutoCloseable {
       return "";
     }
     int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    return clip(nl < 0 ? s : s.substring(0, nl));
   }
 
   @Override
