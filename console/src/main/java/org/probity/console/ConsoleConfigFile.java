@@ -75,6 +75,9 @@ public final class ConsoleConfigFile {
     Node http = top.child("http");
     String host = http.string("host", d.host());
     int port = http.integer("port", d.port(), 0, 65535);
+    boolean trustedProxy = http.bool("trustedProxy", d.trustedProxy());
+    // Behind the proxy that terminates TLS, cookies are Secure unless the file says otherwise.
+    boolean secureCookies = http.bool("secureCookies", trustedProxy || d.secureCookies());
     http.finish();
 
     Node kafkaNode = top.child("kafka");
@@ -150,7 +153,7 @@ public final class ConsoleConfigFile {
     }
     top.finish();
     return new ConsoleSettings(host, port, kafka, jdbcUrl, user, password, keep, accounts, rules, centreName, idle,
-        feedLimit);
+        feedLimit, trustedProxy, secureCookies);
   }
 
   /** One mapping of the file that knows its path, so every error names the field. */
@@ -221,6 +224,17 @@ public final class ConsoleConfigFile {
         throw error(name, "must be text");
       }
       return v.asText();
+    }
+
+    boolean bool(String name, boolean fallback) {
+      JsonNode v = get(name);
+      if (v == null) {
+        return fallback;
+      }
+      if (!v.isBoolean()) {
+        throw error(name, "must be true or false, got \"" + v.asText() + "\"");
+      }
+      return v.asBoolean();
     }
 
     int integer(String name, int fallback, int min, int max) {

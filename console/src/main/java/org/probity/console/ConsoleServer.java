@@ -6,8 +6,9 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.probity.connectors.json.AvroJson;
@@ -32,17 +33,37 @@ import org.probity.jobs.config.ConfigException;
 public final class ConsoleServer implements AutoCloseable {
   /** Live pages (server-sent event streams) served at once; each holds one thread. */
   static final int MAX_LIVE_PAGES = 40;
-  private static final int THREADS = MAX_LIVE_PAGES + 24;
+  /**
+   * The JDK server reads a request on a pool thread, so a client that sends half a request holds
+   * one until the read time limit below closes it: the pool is sized well above what half-open
+   * connections can hold in that time from one attacker's burst, and the rest is queued boundedly.
+   */
+  private static final int THREADS = MAX_LIVE_PAGES + 200;
+  /** Requests waiting for a thread; beyond it the JDK server closes the new connection at once. */
+  private static final int QUEUE = 200;
+  /** Seconds a request may take from its connection to its response headers (headers and body read). */
+  static final int MAX_REQUEST_SECONDS = 10;
+  private static final String MAX_REQ_TIME = "sun.net.httpserver.maxReqTime";
+
+  static {
+    // The JDK server's only read time limit is this property, read once when its first server is
+    // made; set before that unless the operator chose one (java -Dsun.net.httpserver.maxReqTime=…).
+    if (System.getProperty(MAX_REQ_TIME) == null) {
+      System.setProperty(MAX_REQ_TIME, String.valueOf(MAX_REQUEST_SECONDS));
+    }
+  }
 
   private final ConsoleStore store;
+  private final Sessions sessions;
   private final TopicReader reader;
   private final HttpServer http;
   private final ExecutorService executor;
   private final String url;
 
-  private ConsoleServer(ConsoleStore store, TopicReader reader, HttpServer http, ExecutorService executor,
-      String url) {
+  private ConsoleServer(ConsoleStore store, Sessions sessions, TopicReader reader, HttpServer http,
+      ExecutorService executor, String url) {
     this.store = store;
+    this.sessions = sessions;
     this.reader = reader;
     this.http = http;
     this.executor = executor;
@@ -72,7 +93,8 @@ public final class ConsoleServer implements AutoCloseable {
     Sessions sessions = new Sessions(settings.accounts(), settings.sessionIdleTimeout(), clock);
     TopicReader[] readerRef = new TopicReader[1];
     WebApp web = new WebApp(store, board, sessions, broadcaster, () -> readerRef[0].status(),
-        settings.rules().reference(), settings.rules().zone(), settings.centreName(), settings.feedLimit(), clock);
+        settings.rules().reference(), settings.rules().zone(), settings.centreName(), settings.feedLimit(), clock,
+        settings.trustedProxy(), settings.secureCookies());
     TopicReader reader = new TopicReader(settings.kafka(), store, settings.evidenceKeepEvents(),
         new AvroJson(settings.rules().zone()), (alerts, statuses) -> {
           statuses.forEach(board::update);
@@ -92,18 +114,20 @@ public final class ConsoleServer implements AutoCloseable {
       throw new ConfigException("store.jdbcUrl: " + firstLine(e.getMessage()));
     }
     AtomicInteger n = new AtomicInteger();
-    ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
-      Thread t = new Thread(r, "console-http-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(QUEUE), r -> {
+          Thread t = new Thread(r, "console-http-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    executor.allowCoreThreadTimeOut(true); // threads only while there is traffic
     http.setExecutor(executor);
     http.createContext("/", web);
     http.start();
     reader.start();
     String host = settings.host().equals("0.0.0.0") ? "localhost" : settings.host();
     String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.getAddress().getPort() + "/";
-    return new ConsoleServer(store, reader, http, executor, url);
+    return new ConsoleServer(store, sessions, reader, http, executor, url);
   }
 
   private static String firstLine(String s) {
@@ -130,6 +154,7 @@ public final class ConsoleServer implements AutoCloseable {
     executor.shutdownNow();
     reader.close();
     executor.awaitTermination(10, TimeUnit.SECONDS);
+    sessions.close();
     store.close();
   }
 }

@@ -25,6 +25,12 @@ import org.probity.jobs.config.RulesFile;
  * @param centreName the issuer printed on warning notices
  * @param sessionIdleTimeout a session unused this long is signed out
  * @param feedLimit how many alerts the feed shows at most
+ * @param trustedProxy the console is reached through a reverse proxy whose {@code X-Forwarded-Proto},
+ *     {@code X-Forwarded-Host} and {@code X-Forwarded-For} headers are believed (then listen where
+ *     only the proxy reaches)
+ * @param secureCookies cookies carry {@code Secure} (sent over HTTPS only); the config file turns
+ *     it on by default with {@code trustedProxy}, and a request the trusted proxy says came over
+ *     HTTPS gets it anyway
  */
 public record ConsoleSettings(
     String host,
@@ -38,7 +44,9 @@ public record ConsoleSettings(
     ProbityConfig rules,
     String centreName,
     Duration sessionIdleTimeout,
-    int feedLimit) {
+    int feedLimit,
+    boolean trustedProxy,
+    boolean secureCookies) {
 
   public ConsoleSettings {
     accounts = List.copyOf(accounts);
@@ -48,7 +56,7 @@ public record ConsoleSettings(
   public static ConsoleSettings defaults() {
     return new ConsoleSettings("127.0.0.1", 8088, KafkaSettings.defaults("localhost:9092"),
         "jdbc:h2:file:./probity-console/console", "", "", 500_000, List.of(), RulesFile.defaults(), "监察中心",
-        Duration.ofHours(12), 200);
+        Duration.ofHours(12), 200, false, false);
   }
 
   /**
@@ -72,32 +80,37 @@ public record ConsoleSettings(
 
   public ConsoleSettings withListen(String newHost, int newPort) {
     return new ConsoleSettings(newHost, newPort, kafka, jdbcUrl, jdbcUser, jdbcPassword, evidenceKeepEvents,
-        accounts, rules, centreName, sessionIdleTimeout, feedLimit);
+        accounts, rules, centreName, sessionIdleTimeout, feedLimit, trustedProxy, secureCookies);
   }
 
   public ConsoleSettings withKafka(KafkaSettings value) {
     return new ConsoleSettings(host, port, value, jdbcUrl, jdbcUser, jdbcPassword, evidenceKeepEvents, accounts,
-        rules, centreName, sessionIdleTimeout, feedLimit);
+        rules, centreName, sessionIdleTimeout, feedLimit, trustedProxy, secureCookies);
   }
 
   public ConsoleSettings withStore(String url, String user, String password) {
     return new ConsoleSettings(host, port, kafka, url, user, password, evidenceKeepEvents, accounts, rules,
-        centreName, sessionIdleTimeout, feedLimit);
+        centreName, sessionIdleTimeout, feedLimit, trustedProxy, secureCookies);
   }
 
 
   public ConsoleSettings withAccounts(List<Account> value) {
     return new ConsoleSettings(host, port, kafka, jdbcUrl, jdbcUser, jdbcPassword, evidenceKeepEvents, value,
-        rules, centreName, sessionIdleTimeout, feedLimit);
+        rules, centreName, sessionIdleTimeout, feedLimit, trustedProxy, secureCookies);
   }
 
   public ConsoleSettings withRules(ProbityConfig value) {
     return new ConsoleSettings(host, port, kafka, jdbcUrl, jdbcUser, jdbcPassword, evidenceKeepEvents, accounts,
-        value, centreName, sessionIdleTimeout, feedLimit);
+        value, centreName, sessionIdleTimeout, feedLimit, trustedProxy, secureCookies);
+  }
+
+  public ConsoleSettings withHttpSecurity(boolean newTrustedProxy, boolean newSecureCookies) {
+    return new ConsoleSettings(host, port, kafka, jdbcUrl, jdbcUser, jdbcPassword, evidenceKeepEvents, accounts,
+        rules, centreName, sessionIdleTimeout, feedLimit, newTrustedProxy, newSecureCookies);
   }
 
   public ConsoleSettings withCentreName(String value) {
     return new ConsoleSettings(host, port, kafka, jdbcUrl, jdbcUser, jdbcPassword, evidenceKeepEvents, accounts,
-        rules, value, sessionIdleTimeout, feedLimit);
+        rules, value, sessionIdleTimeout, feedLimit, trustedProxy, secureCookies);
   }
 }

@@ -45,17 +45,21 @@ class ConsoleMainTest {
   void helpNamesEveryOption() throws Exception {
     Run r = run("", "--help");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("--config", "--bootstrap", "--host", "--port", "--store", "hash-password");
+    assertThat(r.out()).contains("--config", "--bootstrap", "--host", "--port", "--store", "--[no-]trusted-proxy",
+        "--[no-]secure-cookies", "hash-password");
+    assertThat(r.err()).isEmpty();
   }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "--port|console: --port needs a value",
-      "--prot 1|console: unknown option --prot (see console --help)",
-      "--config|console: --config needs a value",
+      "--port|console: Missing required parameter for option '--port' (N) (see console --help)",
+      "--prot 1|console: Unknown options: '--prot', '1' (see console --help)",
+      "--config|console: Missing required parameter for option '--config' (FILE) (see console --help)",
       "--port 9|console: --config is required: accounts must be configured (see console --help)",
       "--config /no/such/file.yaml|console: --config: no such file '/no/such/file.yaml'",
-      "hash-password extra|console: hash-password takes no arguments (the password is read, never passed on the command line)",
+      "--port 70000 --config /no/such/file.yaml|console: --port: must be a whole number from 0 to 65535, got '70000'",
+      "--bootstrap  --port 1|console: --bootstrap: must not be empty",
+      "hash-password extra|console: Unmatched argument at index 1: 'extra' (see console --help)",
   })
   void aBadArgumentIsOneLineWithoutAStackTrace(String args, String message) throws Exception {
     Run r = run("", args.split(" "));
@@ -69,13 +73,38 @@ class ConsoleMainTest {
     Files.writeString(config, "accounts:\n  - {username: a, role: operator, passwordHash: \""
         + Passwords.hash("password1".toCharArray(), 1000) + "\"}\n");
     assertThat(run("", "--config", config.toString(), "--port", "http").err())
-        .isEqualTo("console: --port: must be a whole number, got 'http'" + System.lineSeparator());
+        .isEqualTo("console: --port: must be a whole number from 0 to 65535, got 'http'" + System.lineSeparator());
     assertThat(run("", "--config", config.toString(), "--store", "jdbc:oracle:x").err())
         .isEqualTo("console: --store: must start with jdbc:h2: or jdbc:postgresql:, got 'jdbc:oracle:x'"
             + System.lineSeparator());
     Files.writeString(config, "http: {port: eighty}\n");
     assertThat(run("", "--config", config.toString()).err()).isEqualTo(
         "console: console.yaml: http.port: must be a whole number from 0 to 65535, got \"eighty\"" + System.lineSeparator());
+  }
+
+  @Test
+  void optionsOverrideTheConfigFile() throws Exception {
+    Path config = dir.resolve("console.yaml");
+    Files.writeString(config, "http: {port: 9000}\naccounts:\n  - {username: a, role: operator, passwordHash: \""
+        + Passwords.hash("password1".toCharArray(), 1000) + "\"}\n");
+    ConsoleSettings plain = parse("--config", config.toString());
+    assertThat(plain.port()).isEqualTo(9000);
+    assertThat(plain.trustedProxy()).isFalse();
+    assertThat(plain.secureCookies()).isFalse();
+    ConsoleSettings proxied = parse("--config", config.toString(), "--trusted-proxy", "--port", "0",
+        "--store", "jdbc:h2:mem:x");
+    assertThat(proxied.trustedProxy()).isTrue();
+    assertThat(proxied.secureCookies()).as("on by default behind the trusted TLS proxy").isTrue();
+    assertThat(proxied.port()).isZero();
+    assertThat(proxied.jdbcUrl()).isEqualTo("jdbc:h2:mem:x");
+    assertThat(parse("--config", config.toString(), "--trusted-proxy", "--no-secure-cookies").secureCookies())
+        .isFalse();
+  }
+
+  private static ConsoleSettings parse(String... args) {
+    ConsoleMain.Serve serve = new ConsoleMain.Serve(System.out, new CountDownLatch(0));
+    new picocli.CommandLine(serve).parseArgs(args);
+    return serve.settings();
   }
 
   @Test

@@ -44,8 +44,16 @@ final class HttpSession {
   }
 
   HttpResponse<String> post(String path, String body, boolean apiHeader) throws Exception {
+    return post(path, body, apiHeader, null);
+  }
+
+  /** A POST with the Origin header a browser would send ({@code null}: none, as from a non-browser client). */
+  HttpResponse<String> post(String path, String body, boolean apiHeader, String origin) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (origin != null) {
+      b.header("Origin", origin);
+    }
     if (apiHeader) {
       b.header("X-Probity-Request", "1");
     }

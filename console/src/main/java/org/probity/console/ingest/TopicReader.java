@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>Alerts and events resume from the offsets stored with them in the same transaction, so the
  * store never misses or doubles a record across restarts; a store that is new, or whose offsets
  * belong to another Kafka cluster, reads the topics from the beginning. The compacted unit-status
- * topic is read from the beginning at every start: that rebuilds the board. A batch that cannot be
- * stored is read again after a pause, never skipped.
+ * topic is read from the beginning at every start: that rebuilds the board. A batch is read again
+ * after a pause while the store is unreachable; a record the store refuses while it answers is
+ * logged with its topic, partition and offset, counted ({@link Status#refused()}) and skipped.
  */
 public final class TopicReader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TopicReader.class);
@@ -57,7 +59,7 @@ public final class TopicReader implements AutoCloseable {
 
   /** Counters for the page's footer and the tests. */
   public record Status(boolean connected, boolean caughtUp, long alerts, long events, long statuses,
-      long undecodable, String lastError) {}
+      long undecodable, long refused, String lastError) {}
 
   private final KafkaSettings kafka;
   private final ConsoleStore store;
@@ -75,6 +77,7 @@ public final class TopicReader implements AutoCloseable {
   private final AtomicLong eventCount = new AtomicLong();
   private final AtomicLong statusCount = new AtomicLong();
   private final AtomicLong undecodable = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
   private volatile boolean connected;
   private volatile boolean caughtUp;
   private volatile String lastError;
@@ -104,7 +107,7 @@ public final class TopicReader implements AutoCloseable {
 
   public Status status() {
     return new Status(connected, caughtUp, alertCount.get(), eventCount.get(), statusCount.get(), undecodable.get(),
-        lastError);
+        refused.get(), lastError);
   }
 
   private List<String> topics() {
@@ -224,10 +227,16 @@ public final class TopicReader implements AutoCloseable {
     }
   }
 
+  /** A decoded record and where it came from, so a record the store refuses can be named and skipped. */
+  private record Decoded(String topic, int partition, long offset, Alert alert, StoredEvent event) {
+    String where() {
+      return topic + "-" + partition + "@" + offset;
+    }
+  }
+
   private void storeBatch(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records)
       throws SQLException {
-    List<Alert> alerts = new ArrayList<>();
-    List<StoredEvent> events = new ArrayList<>();
+    List<Decoded> decoded = new ArrayList<>();
     List<UnitStatus> statuses = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       if (r.value() == null) {
@@ -235,14 +244,15 @@ public final class TopicReader implements AutoCloseable {
       }
       try {
         if (r.topic().equals(kafka.alertsTopic())) {
-          alerts.add(alertCodec.decode(r.value()));
+          decoded.add(new Decoded(r.topic(), r.partition(), r.offset(), alertCodec.decode(r.value()), null));
         } else if (r.topic().equals(kafka.unitStatusTopic())) {
           statuses.add(statusCodec.decode(r.value()));
         } else {
           EventStream stream = eventTopics.get(r.topic());
           SpecificRecordBase e = eventCodecs.get(stream).decode(r.value());
-          events.add(new StoredEvent(e.get("eventId").toString(), stream.jsonName(), e.get("unitId").toString(),
-              (java.time.Instant) e.get("eventTime"), json.write(e, "stream", stream.jsonName())));
+          decoded.add(new Decoded(r.topic(), r.partition(), r.offset(), null, new StoredEvent(
+              e.get("eventId").toString(), stream.jsonName(), e.get("unitId").toString(),
+              (java.time.Instant) e.get("eventTime"), json.write(e, "stream", stream.jsonName()))));
         }
       } catch (Exception e) {
         undecodable.incrementAndGet();
@@ -258,15 +268,101 @@ public final class TopicReader implements AutoCloseable {
         next.put(tp, c.position(tp));
       }
     }
-    // A failure here ends this consumer; run() starts a new one from the stored offsets, so the
-    // batch is read again once the store is back and nothing is skipped.
-    List<StoredAlert> changed = store.apply(new ConsoleStore.Batch(alerts, events, next), clock.instant());
+    List<StoredAlert> changed;
+    try {
+      changed = store.apply(batch(decoded, next), clock.instant());
+    } catch (SQLException | RuntimeException e) {
+      changed = storeOneByOne(decoded, next, e);
+    }
     store.pruneEvents(keepEvents);
-    alertCount.addAndGet(alerts.size());
-    eventCount.addAndGet(events.size());
+    alertCount.addAndGet(decoded.stream().filter(d -> d.alert() != null).count());
+    eventCount.addAndGet(decoded.stream().filter(d -> d.event() != null).count());
     statusCount.addAndGet(statuses.size());
     lastError = null;
     listener.changed(changed, statuses);
+  }
+
+  private static ConsoleStore.Batch batch(List<Decoded> records, Map<TopicPartition, Long> next) {
+    List<Alert> alerts = new ArrayList<>();
+    List<StoredEvent> events = new ArrayList<>();
+    for (Decoded d : records) {
+      if (d.alert() != null) {
+        alerts.add(d.alert());
+      } else {
+        events.add(d.event());
+      }
+    }
+    return new ConsoleStore.Batch(alerts, events, next);
+  }
+
+  /**
+   * The batch was refused: each record is stored on its own, and one the store still refuses while
+   * it answers (an id too long for its column, a NUL character PostgreSQL text cannot hold) is
+   * logged with its topic, partition and offset, counted and skipped, so one bad record never
+   * stops ingestion. Storing a record twice changes nothing (repeats are recognised), so a crash
+   * half way through is safe. When the store does not answer, nothing is skipped: the failure ends
+   * this consumer and run() reads the batch again from the stored offsets once the store is back.
+   */
+  private List<StoredAlert> storeOneByOne(List<Decoded> records, Map<TopicPartition, Long> next,
+      Exception batchFailure) throws SQLException {
+    if (!store.reachable()) {
+      throw batchFailure instanceof SQLException s ? s : new SQLException(batchFailure);
+    }
+    Map<String, StoredAlert> changed = new LinkedHashMap<>();
+    // Events first, then alerts, as in a whole batch: an alert's evidence is stored before it.
+    List<Decoded> ordered = new ArrayList<>(records.stream().filter(d -> d.event() != null).toList());
+    ordered.addAll(records.stream().filter(d -> d.alert() != null).toList());
+    for (Decoded d : ordered) {
+      try {
+        for (StoredAlert a : store.apply(batch(List.of(d), Map.of()), clock.instant())) {
+          changed.put(a.alert().getAlertId(), a);
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (!store.reachable()) {
+          throw e instanceof SQLException s ? s : new SQLException(e);
+        }
+        refused.incrementAndGet();
+        LOG.error("console: skipping a record of {} the store refuses ({}): {}", d.where(),
+            d.alert() != null ? "alert " + clip(d.alert().getAlertId()) : "event " + clip(d.event().eventId()),
+            reason(e));
+      }
+    }
+    store.apply(new ConsoleStore.Batch(List.of(), List.of(), next), clock.instant());
+    return List.copyOf(changed.values());
+  }
+
+  /**
+   * Text from a record for a log line: a hostile one may be huge or hold control characters (a
+   * newline would forge a log line), and a driver's message may quote the whole statement.
+   */
+  private static String clip(String text) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < text.length() && sb.length() < 160; i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.length() < 160 ? sb.toString() : sb + "…(" + text.length() + " chars)";
+  }
+
+  /** The database's own words: PostgreSQL's batch error quotes the statement and puts the reason in the next one. */
+  private static String reason(Exception e) {
+    Throwable t = e;
+    if (e instanceof SQLException s && s.getNextException() != null) {
+      t = s.getNextException();
+    }
+    return firstLine(t.getMessage());
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return clip(nl < 0 ? s : s.substring(0, nl));
   }
 
   @Override

@@ -43,35 +43,54 @@ public final class ConsoleStore implements AutoCloseable {
   /** Stored JSON times are UTC: the store does not depend on the display zone. */
   private static final AvroJson AVRO_JSON = new AvroJson(ZoneOffset.UTC);
   private static final String TEXT = "VARCHAR(1000000)";
+  /**
+   * Identifiers (alertId, eventId, unitId, usernames): the contract caps them at 128 characters and
+   * the job dead-letters longer ones; twice that leaves room for other producers. A longer one is
+   * refused by the database and skipped by the reader, never retried forever.
+   */
+  public static final int ID_CHARS = 256;
+  private static final String ID = "VARCHAR(" + ID_CHARS + ")";
 
   private static final List<String> SCHEMA = List.of(
       "CREATE TABLE IF NOT EXISTS alert ("
-          + " alert_id VARCHAR(100) PRIMARY KEY, rule_id VARCHAR(100) NOT NULL, reason VARCHAR(100) NOT NULL,"
+          + " alert_id " + ID + " PRIMARY KEY, rule_id " + ID + " NOT NULL, reason " + ID + " NOT NULL,"
           + " severity VARCHAR(16) NOT NULL, severity_rank INT NOT NULL, status VARCHAR(16) NOT NULL,"
-          + " unit_id VARCHAR(200) NOT NULL, first_event_time BIGINT NOT NULL, received_at BIGINT NOT NULL,"
+          + " unit_id " + ID + " NOT NULL, first_event_time BIGINT NOT NULL, received_at BIGINT NOT NULL,"
           + " version BIGINT NOT NULL, record " + TEXT + " NOT NULL,"
-          + " ack_rank INT, ack_user VARCHAR(200), ack_name VARCHAR(200), ack_at BIGINT, ack_status VARCHAR(16),"
+          + " ack_rank INT, ack_user " + ID + ", ack_name " + ID + ", ack_at BIGINT, ack_status VARCHAR(16),"
           + " ack_note VARCHAR(2000))",
       "CREATE INDEX IF NOT EXISTS alert_by_version ON alert (version)",
       "CREATE INDEX IF NOT EXISTS alert_by_unit ON alert (unit_id, status)",
       "CREATE TABLE IF NOT EXISTS alert_step ("
-          + " alert_id VARCHAR(100) NOT NULL, step_key VARCHAR(64) NOT NULL, received_at BIGINT NOT NULL,"
+          + " alert_id " + ID + " NOT NULL, step_key VARCHAR(64) NOT NULL, received_at BIGINT NOT NULL,"
           + " record " + TEXT + " NOT NULL, PRIMARY KEY (alert_id, step_key))",
       "CREATE TABLE IF NOT EXISTS acknowledgement ("
-          + " seq BIGINT PRIMARY KEY, alert_id VARCHAR(100) NOT NULL, username VARCHAR(200) NOT NULL,"
-          + " display_name VARCHAR(200) NOT NULL, acked_at BIGINT NOT NULL, severity VARCHAR(16) NOT NULL,"
+          + " seq BIGINT PRIMARY KEY, alert_id " + ID + " NOT NULL, username " + ID + " NOT NULL,"
+          + " display_name " + ID + " NOT NULL, acked_at BIGINT NOT NULL, severity VARCHAR(16) NOT NULL,"
           + " status VARCHAR(16) NOT NULL, note VARCHAR(2000))",
       "CREATE INDEX IF NOT EXISTS acknowledgement_by_alert ON acknowledgement (alert_id)",
       "CREATE TABLE IF NOT EXISTS evidence_event ("
-          + " event_id VARCHAR(200) PRIMARY KEY, seq BIGINT NOT NULL, stream VARCHAR(16) NOT NULL,"
-          + " unit_id VARCHAR(200) NOT NULL, event_time BIGINT NOT NULL, record " + TEXT + " NOT NULL)",
+          + " event_id " + ID + " PRIMARY KEY, seq BIGINT NOT NULL, stream VARCHAR(16) NOT NULL,"
+          + " unit_id " + ID + " NOT NULL, event_time BIGINT NOT NULL, record " + TEXT + " NOT NULL)",
       "CREATE INDEX IF NOT EXISTS evidence_event_by_seq ON evidence_event (seq)",
       "CREATE TABLE IF NOT EXISTS evidence_ref ("
-          + " event_id VARCHAR(200) NOT NULL, alert_id VARCHAR(100) NOT NULL, PRIMARY KEY (event_id, alert_id))",
+          + " event_id " + ID + " NOT NULL, alert_id " + ID + " NOT NULL, PRIMARY KEY (event_id, alert_id))",
       "CREATE TABLE IF NOT EXISTS consumed_offset ("
           + " topic VARCHAR(250) NOT NULL, part INT NOT NULL, next_offset BIGINT NOT NULL,"
           + " PRIMARY KEY (topic, part))",
       "CREATE TABLE IF NOT EXISTS console_meta (name VARCHAR(100) PRIMARY KEY, val VARCHAR(1000) NOT NULL)");
+
+  /**
+   * Columns an older console created narrower (alert_id was 100 characters, event and unit ids 200):
+   * widened at open, since CREATE TABLE IF NOT EXISTS leaves an existing table as it is.
+   */
+  private static final List<String[]> WIDENED = List.of(
+      new String[] {"alert", "alert_id"}, new String[] {"alert", "rule_id"}, new String[] {"alert", "reason"},
+      new String[] {"alert", "unit_id"}, new String[] {"alert", "ack_user"}, new String[] {"alert", "ack_name"},
+      new String[] {"alert_step", "alert_id"}, new String[] {"acknowledgement", "alert_id"},
+      new String[] {"acknowledgement", "username"}, new String[] {"acknowledgement", "display_name"},
+      new String[] {"evidence_event", "event_id"}, new String[] {"evidence_event", "unit_id"},
+      new String[] {"evidence_ref", "event_id"}, new String[] {"evidence_ref", "alert_id"});
 
   private final ConnectionPool pool;
   private final AtomicLong version = new AtomicLong();
@@ -94,6 +113,7 @@ public final class ConsoleStore implements AutoCloseable {
             s.execute(ddl);
           }
         }
+        widen(c);
         store.version.set(single(c, "SELECT COALESCE(MAX(version), 0) FROM alert"));
         store.eventSeq.set(single(c, "SELECT COALESCE(MAX(seq), 0) FROM evidence_event"));
         store.ackSeq.set(single(c, "SELECT COALESCE(MAX(seq), 0) FROM acknowledgement"));
@@ -104,6 +124,36 @@ public final class ConsoleStore implements AutoCloseable {
       throw e;
     }
     return store;
+  }
+
+  private static void widen(Connection c) throws SQLException {
+    for (String[] column : WIDENED) {
+      long width;
+      // Unquoted names are upper case in H2's catalogue and lower case in PostgreSQL's.
+      try (PreparedStatement ps = c.prepareStatement("SELECT character_maximum_length FROM information_schema.columns"
+          + " WHERE LOWER(table_name) = ? AND LOWER(column_name) = ? AND LOWER(table_schema) = LOWER(CURRENT_SCHEMA)")) {
+        ps.setString(1, column[0]);
+        ps.setString(2, column[1]);
+        try (ResultSet rs = ps.executeQuery()) {
+          width = rs.next() ? rs.getLong(1) : ID_CHARS;
+        }
+      }
+      if (width < ID_CHARS) {
+        try (Statement s = c.createStatement()) {
+          s.execute("ALTER TABLE " + column[0] + " ALTER COLUMN " + column[1] + " SET DATA TYPE " + ID);
+        }
+      }
+    }
+  }
+
+  /** Whether the store answers now: tells a refused record from a store that is down. */
+  public boolean reachable() {
+    try {
+      inTransaction(c -> single(c, "SELECT 1"));
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static long single(Connection c, String sql) throws SQLException {

@@ -47,8 +47,19 @@ final class Http {
     ex.sendResponseHeaders(303, -1);
   }
 
-  /** The request body, at most {@link #MAX_BODY} bytes; null when it is larger. */
+  /**
+   * The request body, at most {@link #MAX_BODY} bytes; null when it is larger (answer 413). A
+   * declared length above the limit is refused before anything is read.
+   */
   static String body(HttpExchange ex) throws IOException {
+    String declared = ex.getRequestHeaders().getFirst("Content-Length");
+    try {
+      if (declared != null && Long.parseLong(declared.trim()) > MAX_BODY) {
+        return null;
+      }
+    } catch (NumberFormatException e) {
+      return null;
+    }
     try (InputStream in = ex.getRequestBody()) {
       byte[] bytes = in.readNBytes(MAX_BODY + 1);
       return bytes.length > MAX_BODY ? null : new String(bytes, StandardCharsets.UTF_8);

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Every HTTP route of the console. Nothing but the login page is served without a signed-in
  * session: pages redirect to it, the API answers 401. Changes (sign-in, sign-out, acknowledge)
- * are POSTs guarded against cross-site requests: the session cookie is SameSite=Strict, API
- * POSTs need a custom header no other site can send, and form POSTs must come from this origin.
+ * are POSTs guarded against cross-site requests: the session cookie is SameSite=Strict, every
+ * POST that carries an Origin must come from this origin, and API POSTs also need a custom header
+ * no other site can send.
  */
 public final class WebApp implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WebApp.class);
@@ -72,11 +73,13 @@ public final class WebApp implements HttpHandler {
   private final int feedLimit;
   private final ZoneId zone;
   private final Clock clock;
+  private final boolean trustedProxy;
+  private final boolean secureCookies;
   private final Map<String, byte[]> resources = new ConcurrentHashMap<>();
 
   public WebApp(ConsoleStore store, UnitBoard board, Sessions sessions, Broadcaster broadcaster,
       Supplier<TopicReader.Status> readerStatus, ReferenceData reference, ZoneId zone, String centreName,
-      int feedLimit, Clock clock) {
+      int feedLimit, Clock clock, boolean trustedProxy, boolean secureCookies) {
     this.store = store;
     this.board = board;
     this.sessions = sessions;
@@ -88,6 +91,8 @@ public final class WebApp implements HttpHandler {
     this.feedLimit = feedLimit;
     this.zone = zone;
     this.clock = clock;
+    this.trustedProxy = trustedProxy;
+    this.secureCookies = secureCookies;
   }
 
   // ---------------------------------------------------------------- live changes from the topics
@@ -149,6 +154,10 @@ public final class WebApp implements HttpHandler {
     h.set("Cache-Control", "no-store");
     h.set("Content-Security-Policy", CSP);
 
+    if (method.equals("POST") && !sameOrigin(ex)) {
+      Http.error(ex, 403, "cross-site request");
+      return;
+    }
     if (path.equals("/login")) {
       h.set("Content-Security-Policy", LOGIN_CSP);
       if (method.equals("POST")) {
@@ -157,7 +166,7 @@ public final class WebApp implements HttpHandler {
         // The sign-in page's own switch sets the same cookie as the console page's.
         String lang = Http.query(ex).get("lang");
         if ("en".equals(lang) || "zh".equals(lang)) {
-          h.add("Set-Cookie", LANG_COOKIE + "=" + lang + "; Path=/; Max-Age=31536000; SameSite=Strict");
+          h.add("Set-Cookie", LANG_COOKIE + "=" + lang + "; Path=/; Max-Age=31536000; SameSite=Strict" + secure(ex));
         }
         loginPage(ex, 200, null, english(ex));
       }
@@ -178,12 +187,8 @@ public final class WebApp implements HttpHandler {
       return;
     }
     if (path.equals("/logout") && method.equals("POST")) {
-      if (!sameOrigin(ex)) {
-        Http.error(ex, 403, "cross-site request");
-        return;
-      }
       sessions.signOut(s.token());
-      h.add("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+      h.add("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + secure(ex));
       Http.redirect(ex, "/login");
     } else if (path.equals("/") && isGet(method)) {
       Http.send(ex, 200, "text/html; charset=utf-8", resource("index.html"));
@@ -235,11 +240,50 @@ public final class WebApp implements HttpHandler {
     return "en".equals(lang != null ? lang : Http.cookie(ex, LANG_COOKIE));
   }
 
-  /** A form POST's Origin (browsers always send it on POST) must be this server. */
-  private static boolean sameOrigin(HttpExchange ex) {
+  /**
+   * A POST's Origin must be this server. Browsers send one on every POST, so a missing one is a
+   * client that is not a browser (no cross-site risk); "null" (a sandboxed or privacy-stripped
+   * page) is refused. Behind a trusted proxy the host the browser used is X-Forwarded-Host.
+   */
+  private boolean sameOrigin(HttpExchange ex) {
     String origin = ex.getRequestHeaders().getFirst("Origin");
-    String host = ex.getRequestHeaders().getFirst("Host");
-    return origin == null || origin.equals("http://" + host) || origin.equals("https://" + host);
+    String host = forwarded(ex, "X-Forwarded-Host");
+    if (host == null) {
+      host = ex.getRequestHeaders().getFirst("Host");
+    }
+    return origin == null || host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
+  }
+
+  /** The first value of a proxy's header when the proxy is trusted, else null. */
+  private String forwarded(HttpExchange ex, String header) {
+    if (!trustedProxy) {
+      return null;
+    }
+    String v = ex.getRequestHeaders().getFirst(header);
+    if (v == null || v.isBlank()) {
+      return null;
+    }
+    int comma = v.indexOf(',');
+    return (comma < 0 ? v : v.substring(0, comma)).trim();
+  }
+
+  /** The cookie attribute that keeps a cookie to HTTPS: configured, or the trusted proxy says HTTPS. */
+  private String secure(HttpExchange ex) {
+    return secureCookies || "https".equalsIgnoreCase(forwarded(ex, "X-Forwarded-Proto")) ? "; Secure" : "";
+  }
+
+  /**
+   * The client's address for the sign-in limit. Behind a trusted proxy it is the last address of
+   * X-Forwarded-For (the one the proxy itself appended; earlier ones are the client's say-so).
+   */
+  private String clientAddress(HttpExchange ex) {
+    if (trustedProxy) {
+      String v = ex.getRequestHeaders().getFirst("X-Forwarded-For");
+      if (v != null && !v.isBlank()) {
+        return v.substring(v.lastIndexOf(',') + 1).trim();
+      }
+    }
+    return ex.getRemoteAddress().getAddress().getHostAddress();
   }
 
   private byte[] resource(String name) {
@@ -274,18 +318,18 @@ public final class WebApp implements HttpHandler {
   }
 
   private void login(HttpExchange ex) throws IOException {
-    if (!sameOrigin(ex)) {
-      Http.error(ex, 403, "cross-site request");
+    String body = Http.body(ex);
+    boolean en = english(ex);
+    if (body == null) {
+      loginPage(ex, 413, en ? "Request too large." : "请求过大。", en);
       return;
     }
-    String body = Http.body(ex);
     Map<String, String> form = Http.form(body);
     String password = form.getOrDefault("password", "");
-    Sessions.Attempt attempt = sessions.signIn(form.get("username"), password.toCharArray());
-    boolean en = english(ex);
+    Sessions.Attempt attempt = sessions.signIn(form.get("username"), password.toCharArray(), clientAddress(ex));
     if (attempt instanceof Sessions.Accepted accepted) {
       ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + accepted.session().token()
-          + "; Path=/; HttpOnly; SameSite=Strict");
+          + "; Path=/; HttpOnly; SameSite=Strict" + secure(ex));
       Http.redirect(ex, "/");
     } else if (attempt instanceof Sessions.LockedOut locked) {
       long seconds = Math.max(1, Duration.between(clock.instant(), locked.until()).toSeconds());
@@ -295,6 +339,13 @@ public final class WebApp implements HttpHandler {
       ex.getResponseHeaders().set("Retry-After", String.valueOf(seconds));
       loginPage(ex, 429, en ? "Too many failed sign-ins for this username: try again in " + minutes + " min."
           : "该用户名连续登录失败次数过多，已暂停登录，请 " + minutes + " 分钟后再试。", en);
+    } else if (attempt instanceof Sessions.Throttled) {
+      ex.getResponseHeaders().set("Retry-After", "5");
+      loginPage(ex, 429, en ? "Too many sign-ins at once for this username: try again in a few seconds."
+          : "该用户名同时登录请求过多，请稍后再试。", en);
+    } else if (attempt instanceof Sessions.Busy) {
+      ex.getResponseHeaders().set("Retry-After", "5");
+      loginPage(ex, 503, en ? "The console is busy: try again in a few seconds." : "系统繁忙，请稍后再试。", en);
     } else {
       LOG.info("console: failed sign-in for '{}'", form.get("username"));
       loginPage(ex, 401, en ? "Wrong username or password." : "用户名或密码错误。", en);
@@ -378,7 +429,13 @@ public final class WebApp implements HttpHandler {
     }
     String note = null;
     if (!body.isBlank()) {
-      JsonNode n = Views.JSON.readTree(body);
+      JsonNode n;
+      try {
+        n = Views.JSON.readTree(body);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        Http.error(ex, 400, "the body must be JSON such as {\"note\": \"…\"}");
+        return;
+      }
       if (n.hasNonNull("note")) {
         note = n.get("note").asText();
         if (note.length() > 1000) {

@@ -16,7 +16,7 @@ const I18N = {
     alertId: '告警编号', steps: '处置进程', evidence: '证据事件', acks: '确认记录', notSeen: '监察台未收到此事件（或已超出证据保留范围）',
     ackNote: '确认说明（可选）', acknowledge: '确认签收', ackedBy: '已确认', ackAgain: '升级后待确认', readOnly: '只读账号不能确认',
     noAcks: '尚无确认', caughtUp: '已同步', catchingUp: '正在从 Kafka 同步', alertsSeen: '告警记录', eventsSeen: '事件',
-    undecodable: '无法解码', stream: '数据流', role_OPERATOR: '值班员', role_READ_ONLY: '只读',
+    undecodable: '无法解码', refused: '无法存储已跳过', stream: '数据流', role_OPERATOR: '值班员', role_READ_ONLY: '只读',
   },
   en: {
     title: 'Integrity Weather Station', subtitle: 'e-supervision, live', board: 'Units', feed: 'Live alerts', logout: 'Sign out',
@@ -31,7 +31,7 @@ const I18N = {
     alertId: 'Alert id', steps: 'Progress', evidence: 'Evidence events', acks: 'Acknowledgements', notSeen: 'Not seen by the console (or past its evidence retention)',
     ackNote: 'Note (optional)', acknowledge: 'Acknowledge', ackedBy: 'Acknowledged', ackAgain: 'Escalated since ack', readOnly: 'Read-only accounts cannot acknowledge',
     noAcks: 'Not acknowledged yet', caughtUp: 'in sync', catchingUp: 'catching up with Kafka', alertsSeen: 'alert records', eventsSeen: 'events',
-    undecodable: 'undecodable', stream: 'Stream', role_OPERATOR: 'operator', role_READ_ONLY: 'read-only',
+    undecodable: 'undecodable', refused: 'refused by the store, skipped', stream: 'Stream', role_OPERATOR: 'operator', role_READ_ONLY: 'read-only',
   },
 };
 
@@ -402,6 +402,7 @@ async function refreshStatus() {
     const s = await api('/api/status');
     $('status').textContent = (s.caughtUp ? t('caughtUp') : t('catchingUp')) + ' · ' + t('alertsSeen') + ' ' + s.alerts
       + ' · ' + t('eventsSeen') + ' ' + s.events + (s.undecodable ? ' · ' + t('undecodable') + ' ' + s.undecodable : '')
+      + (s.refused ? ' · ' + t('refused') + ' ' + s.refused : '')
       + (s.lastError ? ' · ' + s.lastError : '');
     document.body.dataset.caughtUp = String(s.caughtUp);
   } catch (e) {

@@ -7,7 +7,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Sign-in and the lockout after repeated failures, on a clock the test moves (nothing waits). */
@@ -110,5 +117,70 @@ class SessionsTest {
     fail("nobody", Sessions.MAX_FAILURES - 1);
     assertThat(signIn("nobody", "guess")).as("the lockout does not tell which usernames exist")
         .isInstanceOf(Sessions.LockedOut.class);
+  }
+
+  @Test
+  void theRightPasswordInsideABurstOfParallelGuessesIsRefused() throws Exception {
+    // Every password check waits until the test lets them all go: the burst is truly parallel.
+    CountDownLatch go = new CountDownLatch(1);
+    AtomicInteger checking = new AtomicInteger();
+    Sessions slow = new Sessions(List.of(OPERATOR), Duration.ofHours(12), clock, (password, hash) -> {
+      checking.incrementAndGet();
+      try {
+        go.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Passwords.matches(password, hash);
+    });
+    ExecutorService clients = Executors.newFixedThreadPool(41);
+    try {
+      List<CompletableFuture<Sessions.Attempt>> guesses = new ArrayList<>();
+      AtomicInteger answered = new AtomicInteger();
+      for (int i = 0; i < 40; i++) {
+        String guess = "guess-" + i;
+        guesses.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            return slow.signIn("zhangmin", guess.toCharArray(), "10.0.0.9");
+          } finally {
+            answered.incrementAndGet();
+          }
+        }, clients));
+      }
+      // Every guess is past the lockout check: being checked, or answered (refused without a check,
+      // which only happens once MAX_FAILURES others are being checked).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (checking.get() + answered.get() < 40 && answered.get() < 40 - Sessions.MAX_FAILURES
+          && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(System.nanoTime()).as("the burst reached the password checks in time").isLessThan(deadline);
+      CompletableFuture<Sessions.Attempt> right = CompletableFuture.supplyAsync(
+          () -> slow.signIn("zhangmin", PASSWORD.toCharArray(), "10.0.0.9"), clients);
+      go.countDown();
+      assertThat(right.get(30, TimeUnit.SECONDS)).as("the right password inside the burst")
+          .isNotInstanceOf(Sessions.Accepted.class);
+      for (CompletableFuture<Sessions.Attempt> g : guesses) {
+        assertThat(g.get(30, TimeUnit.SECONDS)).isNotInstanceOf(Sessions.Accepted.class);
+      }
+      assertThat(checking.get()).as("passwords tried before the lockout").isLessThanOrEqualTo(Sessions.MAX_FAILURES);
+      assertThat(slow.signIn("zhangmin", PASSWORD.toCharArray(), "10.0.0.8")).as("locked out after the burst")
+          .isInstanceOf(Sessions.LockedOut.class);
+    } finally {
+      go.countDown();
+      clients.shutdownNow();
+      slow.close();
+    }
+  }
+
+  @Test
+  void anAddressGuessingManyUsernamesIsLockedOut() {
+    for (int i = 0; i < Sessions.MAX_ADDRESS_FAILURES; i++) {
+      assertThat(sessions.signIn("user-" + i, "guess".toCharArray(), "10.0.0.7")).isNotInstanceOf(Sessions.LockedOut.class);
+    }
+    assertThat(sessions.signIn("zhangmin", PASSWORD.toCharArray(), "10.0.0.7")).as("the right password, same address")
+        .isInstanceOf(Sessions.LockedOut.class);
+    assertThat(sessions.signIn("zhangmin", PASSWORD.toCharArray(), "10.0.0.8")).as("another address")
+        .isInstanceOf(Sessions.Accepted.class);
   }
 }

@@ -172,4 +172,42 @@ class ConsoleStoreTest {
       assertThat(store.offsets()).isEmpty();
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void identifiersAsLongAsTheContractAllowsAndMoreAreStored(String name, Stores stores) throws Exception {
+    try (ConsoleStore store = stores.open()) {
+      String id128 = "A".repeat(128);
+      String id250 = "E".repeat(250); // the eventId that froze ingestion (a 200-character column)
+      Alert a = overdue(Severity.NOTICE, AlertStatus.RAISED, T0, id250);
+      a.setAlertId(id128);
+      a.setUnitId("U".repeat(128));
+      store.apply(batch(List.of(a), List.of(new StoredEvent(id250, "approval", "U".repeat(128), T0, "{}"))), T0);
+      assertThat(store.alert(id128)).hasValueSatisfying(s -> assertThat(s.alert().getEvidence()).containsExactly(id250));
+      assertThat(store.events(List.of(id250))).containsKey(id250);
+      assertThat(store.acknowledge(id128, "u".repeat(128), "名".repeat(128), T0, null)).isPresent();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("stores")
+  void aStoreAnOlderConsoleMadeIsWidenedAtOpen(String name, Stores stores) throws Exception {
+    String url = name.equals("h2") ? ConsoleSettings.h2Url(Files.createTempDirectory(tmp, "h2"))
+        : TestPostgres.newDatabase("store_" + DATABASES.incrementAndGet());
+    ConsoleStore.open(url, name.equals("h2") ? "" : TestPostgres.user(), "").close();
+    // The columns as an older console made them (alert_id was 100 characters, event_id 200).
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, name.equals("h2") ? "" : TestPostgres.user(), "");
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("DELETE FROM alert");
+      s.execute("ALTER TABLE alert ALTER COLUMN alert_id SET DATA TYPE VARCHAR(100)");
+      s.execute("ALTER TABLE evidence_event ALTER COLUMN event_id SET DATA TYPE VARCHAR(200)");
+    }
+    try (ConsoleStore store = ConsoleStore.open(url, name.equals("h2") ? "" : TestPostgres.user(), "")) {
+      Alert a = overdue(Severity.NOTICE, AlertStatus.RAISED, T0, "E".repeat(250));
+      a.setAlertId("A".repeat(128));
+      store.apply(batch(List.of(a), List.of(event("E".repeat(250), "U07"))), T0);
+      assertThat(store.alert("A".repeat(128))).isPresent();
+      assertThat(store.events(List.of("E".repeat(250)))).hasSize(1);
+    }
+  }
 }
