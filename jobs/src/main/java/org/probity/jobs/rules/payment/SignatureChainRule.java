@@ -90,7 +90,7 @@ public final class SignatureChainRule implements Rule {
 
   @Override
   public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    DataStream<PaymentEvent> steps = VoucherFacts.of(events.payments(), config.payment())
+    DataStream<PaymentEvent> steps = VoucherFacts.of(events.payments(), config)
         .filter(e -> e.getAction() != PaymentAction.SUBMITTED)
         .name("PAYMENT_SIGNATURE_CHAIN signatures, returns and payments");
     if (config.payment().signatureChainEngine() == PaymentParameters.SignatureChainEngine.KEYED) {
