@@ -156,9 +156,11 @@ class VoucherFactsTest {
         .isEqualTo(5_000_001L);
 
     after(T0 + 2 * MINUTE + tombstone - 1);
+    assertThat(h.numKeyedStateEntries()).as("facts, their expiry, the tombstone").isEqualTo(3);
     assertThat(h.numEventTimeTimers()).as("the facts' expiry and the tombstone's").isEqualTo(2);
     after(T0 + 2 * MINUTE + tombstone);
-    assertThat(h.numEventTimeTimers()).as("the tombstone is gone; the facts wait for their window").isEqualTo(1);
+    assertThat(h.numKeyedStateEntries()).as("the tombstone is gone; the facts wait for their window").isEqualTo(2);
+    assertThat(h.numEventTimeTimers()).isEqualTo(1);
     after(T0 + 3 * MINUTE + window);
     assertThat(h.numKeyedStateEntries()).isZero();
     assertThat(h.numEventTimeTimers()).isZero();
