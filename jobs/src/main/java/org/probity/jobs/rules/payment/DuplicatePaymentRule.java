@@ -28,9 +28,12 @@ import org.probity.schema.SubjectType;
  * PAYMENT_DUPLICATE / SAME_INVOICE (audit practice): a PAID with the same payee, amount and invoiceNo
  * as an earlier PAID at most {@code duplicateWindowDays} before it (in event time, both ends
  * included). The first payment is clean; each later one is the alert (subject = the later voucher),
- * RED: money left twice. The same voucher paid again under a new eventId is paid again, so it is a
- * duplicate too; a voucher is raised once however often it repeats. A PAID without invoiceNo cannot
- * be matched and is not judged. Units do not matter: the same invoice paid by two units is paid
+ * RED: money left twice. Two PAIDs must be of two vouchers: a voucher is paid once, so a PAID of a
+ * voucher already paid is a re-send (a new eventId from upstream), not a second payment. {@link
+ * VoucherFacts} drops such re-sends for {@code dedupRetentionDays} after the voucher's PAID; one that
+ * comes later still is not compared with its own voucher's payment here, and not kept. A voucher is
+ * raised once however often it is re-sent. A PAID without invoiceNo cannot be matched and is not
+ * judged. Units do not matter: the same invoice paid by two units is paid
  * twice.
  *
  * <p>Keyed by payee, amount and invoice, in event-time order (so "the first" is the first in event
@@ -47,7 +50,7 @@ public final class DuplicatePaymentRule implements Rule {
 
   @Override
   public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    return VoucherFacts.of(events.payments(), config.payment())
+    return VoucherFacts.of(events.payments(), config)
         .filter(new Screen())
         .uid("rule-payment-duplicate-screen")
         .name("PAYMENT_DUPLICATE screen")
@@ -116,6 +119,10 @@ public final class DuplicatePaymentRule implements Rule {
       long t = ctx.timestamp();
       List<PaymentEvent> earlier = new ArrayList<>();
       for (PaymentEvent p : paid.get()) {
+        if (p.getVoucherId().equals(e.getVoucherId())) {
+          // This voucher's payment is kept already: this PAID is a re-send of it.
+          return;
+        }
         if (t - p.getEventTime().toEpochMilli() <= windowMillis) {
           earlier.add(p);
         }

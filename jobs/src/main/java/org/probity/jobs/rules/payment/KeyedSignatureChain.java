@@ -18,7 +18,9 @@ import org.probity.schema.PaymentEvent;
  * signatureChainEngine: keyed}. Same semantics as the CEP pattern of {@link SignatureChainRule}: per
  * voucher, in event-time order (ties by eventId), the SIGNED events since the last REJECTED or PAID
  * and within {@code signatureWindowDays} are judged at PAID by the same {@link
- * SignatureChainRule#judge}. It keeps only the SIGNED events and one pruning timer per voucher.
+ * SignatureChainRule#judge}. It keeps only the SIGNED events and one pruning timer per voucher, and
+ * nothing once the voucher is paid: a re-sent PAID of a paid voucher is dropped in front of both
+ * engines, by {@link VoucherFacts}'s tombstone.
  *
  * <p>Why it exists beside CEP: Flink CEP starts a partial match at every event and, on RocksDB,
  * seeks its shared buffer's map states each time it advances a voucher's clock; in Flink 2.2 those

@@ -63,6 +63,12 @@ import org.probity.schema.SubjectType;
  * still waiting for it when the watermark passes the decision. At one instant decisions go first.
  * An event behind the watermark is applied on arrival, never dropped ({@code lateEvents}): a late
  * decision made before a payment already judged UNKNOWN resolves it and judges the payment again.
+ * A decision is placed by its own {@code eventTime}, not its record's timestamp: a late DECIDED that
+ * the replay clock (or {@code RestampLateEvents}) hands on stamped with the next instant is late all
+ * the same, and resolves on arrival what its time answers (RESOLVED, then the amount judged, or
+ * DECISION_AFTER_PAYMENT if it was made after the payment); one whose own time the watermark has not
+ * reached yet waits for it, as an on-time decision does. A payment is judged by its own time too,
+ * when the watermark passes its record's timestamp.
  *
  * <p>State: DECIDED records for {@code decisionRetentionDays} (any later payment may cite them),
  * payments until the watermark passes them, UNKNOWN payments for {@code decisionRetentionDays}.
@@ -82,7 +88,7 @@ public final class LargeWithoutDecisionRule implements Rule {
 
   @Override
   public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    DataStream<PaymentEvent> large = VoucherFacts.of(events.payments(), config.payment())
+    DataStream<PaymentEvent> large = VoucherFacts.of(events.payments(), config)
         .filter(new LargePayments(config))
         .uid("rule-payment-large-without-decision-screen")
         .name("PAYMENT_LARGE_WITHOUT_DECISION screen");
@@ -190,7 +196,9 @@ public final class LargeWithoutDecisionRule implements Rule {
 
     @Override
     public void processElement2(DecisionEvent decision, Context ctx, Collector<Alert> out) throws Exception {
-      long d = ctx.timestamp();
+      // The decision's own time, not the record's: a late record is handed on restamped to the next
+      // instant (the replay clock, RestampLateEvents) and would never meet a timer at its own time.
+      long d = decision.getEventTime().toEpochMilli();
       decisions.add(decision);
       ctx.timerService().registerEventTimeTimer(d + retentionMillis);
       if (d <= ctx.timerService().currentWatermark()) {

@@ -64,7 +64,9 @@ import org.probity.schema.SubjectType;
  *
  * <p>The events come from {@link VoucherFacts}, like every payment rule's: a SIGNED need not carry
  * the voucher's amount (the chain needs only signer and role), and an alert's amount is the PAID's
- * (the voucher's, where the PAID leaves it out).
+ * (the voucher's, where the PAID leaves it out). The stage also ends a voucher at its PAID: a PAID
+ * re-sent under a new eventId never reaches the pattern (it would match as a payment without
+ * signatures, a false MISSING_SIGNATURE), so neither engine needs a tombstone of its own.
  *
  * <p>SUBMITTED never reaches the pattern: it neither breaks contiguity nor is judged, and the
  * earliest live match at PAID holds the same signatures without it. Every event that enters CEP
@@ -90,7 +92,7 @@ public final class SignatureChainRule implements Rule {
 
   @Override
   public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    DataStream<PaymentEvent> steps = VoucherFacts.of(events.payments(), config.payment())
+    DataStream<PaymentEvent> steps = VoucherFacts.of(events.payments(), config)
         .filter(e -> e.getAction() != PaymentAction.SUBMITTED)
         .name("PAYMENT_SIGNATURE_CHAIN signatures, returns and payments");
     if (config.payment().signatureChainEngine() == PaymentParameters.SignatureChainEngine.KEYED) {

@@ -36,7 +36,7 @@ final class SignatureChecks {
 
   static DataStream<Alert> apply(DataStream<PaymentEvent> payments, ProbityConfig config, SignatureCheck check,
       String uid) {
-    return VoucherFacts.of(payments, config.payment())
+    return VoucherFacts.of(payments, config)
         .filter(new Screen(check, config))
         .uid(uid + "-screen")
         .name(check.rule().name() + " screen")

@@ -10,7 +10,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.util.Collector;
-import org.probity.jobs.config.PaymentParameters;
+import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.rules.EventTimeOrderedFunction;
 import org.probity.jobs.rules.StateExpiry;
 import org.probity.schema.PaymentAction;
@@ -34,12 +34,24 @@ import org.probity.schema.PaymentEvent;
  *       and each rule that needs one counts the gap ({@link Gaps}, {@code referenceGapVoucherFacts})
  *       and skips that judgement.
  * </ul>
- * Every event goes on (none dropped), with its own eventId, eventTime and timestamp.
+ * Every other event goes on, with its own eventId, eventTime and timestamp.
+ *
+ * <p><b>A voucher ends at its PAID</b> (money left once; a voucher is paid once). It then keeps a
+ * tombstone, its end time (one long) and one timer, for {@code dedupRetentionDays}: a PAID, SUBMITTED
+ * or REJECTED of the voucher processed after its end (upstream re-sends under a new eventId, or the
+ * same one past the de-duplication; late or dated later) is dropped here and counted in {@code
+ * lateEventsOfEndedSubjects}, so no payment rule sees the voucher start again: the signature chain
+ * would judge a re-sent PAID as a payment without signatures (a false MISSING_SIGNATURE), the
+ * duplicate rule as the invoice paid twice, the large-funds rule would judge it again. One place in
+ * front of every payment rule, for both signature-chain engines. A SIGNED after the end still goes
+ * on, with the voucher's facts: every signature is an act the per-signature rules judge (a signature
+ * after PAID is the violation "paid before the last signature"), and it cannot restart the voucher
+ * since no PAID of it follows. After the tombstone's time the voucherId is a new voucher.
  *
  * <p>State per voucher: one {@link Facts} POJO and one expiry timer, kept until {@code
- * signatureWindowDays} after the voucher's last event, the window after which every payment rule
- * forgets a voucher (its signature chain, its per-signer memory); then nothing of it remains. A
- * signature after PAID (a violation the chain rule reports) is still judged on the facts.
+ * signatureWindowDays} after the voucher's last event that went on, the window after which every
+ * payment rule forgets a voucher (its signature chain, its per-signer memory); the tombstone and its
+ * timer for {@code dedupRetentionDays} after the PAID; then nothing of it remains.
  *
  * <p>Built once per payment stream ({@link #of}): every rule that calls it gets the same operator
  * (uid {@code payment-voucher-facts}), so the facts are derived in one place and held once.
@@ -48,6 +60,8 @@ public final class VoucherFacts extends EventTimeOrderedFunction<String, Payment
   private static final long serialVersionUID = 1L;
   public static final String UID = "payment-voucher-facts";
   public static final String DISAGREEING = "voucherFactsDisagreeing";
+  /** Events of a voucher after its PAID that were dropped (re-sends), as the approval case counts its own. */
+  public static final String LATE_EVENTS_OF_ENDED = "lateEventsOfEndedSubjects";
 
   /** Stages already built, by their input stream (weakly: a finished job's graph can go). */
   private static final Map<DataStream<PaymentEvent>, DataStream<PaymentEvent>> BUILT = new WeakHashMap<>();
@@ -72,21 +86,26 @@ public final class VoucherFacts extends EventTimeOrderedFunction<String, Payment
   }
 
   private final long windowMillis;
+  private final long tombstoneMillis;
   private final StateExpiry expiry = new StateExpiry("voucher-facts-expiry");
   private transient ValueState<Facts> facts;
+  /** The ended voucher's PAID time (its tombstone), kept for [dedupRetentionDays]. */
+  private transient ValueState<Long> paidAt;
   private transient Counter disagreeing;
+  private transient Counter lateEventsOfEnded;
 
-  public VoucherFacts(PaymentParameters parameters) {
+  public VoucherFacts(ProbityConfig config) {
     super(PaymentEvent.class);
-    this.windowMillis = parameters.signatureWindowDays() * 86_400_000L;
+    this.windowMillis = config.payment().signatureWindowDays() * 86_400_000L;
+    this.tombstoneMillis = config.dedupRetentionDays() * 86_400_000L;
   }
 
   /** The payments with the voucher's facts filled in; one stage per input stream, however many rules ask. */
-  public static DataStream<PaymentEvent> of(DataStream<PaymentEvent> payments, PaymentParameters parameters) {
+  public static DataStream<PaymentEvent> of(DataStream<PaymentEvent> payments, ProbityConfig config) {
     synchronized (BUILT) {
       return BUILT.computeIfAbsent(payments, p -> p
           .keyBy(PaymentEvent::getVoucherId, Types.STRING)
-          .process(new VoucherFacts(parameters), TypeInformation.of(PaymentEvent.class))
+          .process(new VoucherFacts(config), TypeInformation.of(PaymentEvent.class))
           .uid(UID)
           .name("payment voucher facts"));
     }
@@ -95,12 +114,19 @@ public final class VoucherFacts extends EventTimeOrderedFunction<String, Payment
   @Override
   protected void openState() {
     facts = getRuntimeContext().getState(new ValueStateDescriptor<>("voucher-facts", Facts.class));
+    paidAt = getRuntimeContext().getState(new ValueStateDescriptor<>("voucher-paid-at", Types.LONG));
     expiry.open(getRuntimeContext());
     disagreeing = getRuntimeContext().getMetricGroup().counter(DISAGREEING);
+    lateEventsOfEnded = getRuntimeContext().getMetricGroup().counter(LATE_EVENTS_OF_ENDED);
   }
 
   @Override
   protected void processInOrder(PaymentEvent e, Context ctx, Collector<PaymentEvent> out) throws Exception {
+    if (e.getAction() != PaymentAction.SIGNED && paidAt.value() != null) {
+      // A re-sent event of a voucher already paid: passed on, it would start the voucher again.
+      lateEventsOfEnded.inc();
+      return;
+    }
     Facts known = facts.value();
     PaymentEvent.Builder filled = PaymentEvent.newBuilder(e);
     switch (e.getAction()) {
@@ -130,6 +156,10 @@ public final class VoucherFacts extends EventTimeOrderedFunction<String, Payment
     if (known != null) {
       expiry.extendTo(ctx.timestamp() + windowMillis, ctx.timerService());
     }
+    if (e.getAction() == PaymentAction.PAID) {
+      paidAt.update(ctx.timestamp());
+      ctx.timerService().registerEventTimeTimer(ctx.timestamp() + tombstoneMillis);
+    }
     out.collect(filled.build());
   }
 
@@ -142,6 +172,10 @@ public final class VoucherFacts extends EventTimeOrderedFunction<String, Payment
   protected void onTime(long time, OnTimerContext ctx, Collector<PaymentEvent> out) throws Exception {
     if (expiry.isDue(time, ctx.timerService())) {
       facts.clear();
+    }
+    Long paid = paidAt.value();
+    if (paid != null && time >= paid + tombstoneMillis) {
+      paidAt.clear();
     }
   }
 }

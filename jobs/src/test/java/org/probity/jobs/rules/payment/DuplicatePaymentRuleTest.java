@@ -88,12 +88,50 @@ class DuplicatePaymentRuleTest {
   }
 
   @Test
-  void everyLaterVoucherIsAnAlertAndAVoucherPaidTwiceIsOneAlert() throws Exception {
-    pay(paid("V1", "CO-1", AMOUNT, "INV-9", T0), paid("V2", "CO-1", AMOUNT, "INV-9", T0 + DAY),
-        paid("V1", "CO-1", AMOUNT, "INV-9", T0 + 2 * DAY), paid("V1", "CO-1", AMOUNT, "INV-9", T0 + 3 * DAY));
-    harness.processWatermark(T0 + 3 * DAY);
-    assertThat(harness.extractOutputValues()).extracting(Alert::getSubjectId).containsExactly("V2", "V1");
-    assertThat(harness.extractOutputValues().get(1).getEvidence()).hasSize(3);
+  void everyLaterVoucherIsAnAlertAndAVoucherPaidAgainIsAReSendNotADuplicate() throws Exception {
+    PaymentEvent first = paid("V1", "CO-1", AMOUNT, "INV-9", T0);
+    PaymentEvent second = paid("V2", "CO-1", AMOUNT, "INV-9", T0 + DAY);
+    // V1 and V2 each re-sent under new eventIds, past the voucher-facts tombstone (as if upstream
+    // re-sent them weeks later): the same voucher is not paid twice; V2 is still V1's duplicate, once.
+    pay(first, second, paid("V1", "CO-1", AMOUNT, "INV-9", T0 + 40 * DAY), paid("V1", "CO-1", AMOUNT, "INV-9", T0 + 41 * DAY),
+        paid("V2", "CO-1", AMOUNT, "INV-9", T0 + 42 * DAY), paid("V3", "CO-1", AMOUNT, "INV-9", T0 + 43 * DAY));
+    harness.processWatermark(T0 + 43 * DAY);
+    assertThat(harness.extractOutputValues()).extracting(Alert::getSubjectId).containsExactly("V2", "V3");
+    assertThat(harness.extractOutputValues().get(0).getEvidence()).containsExactly(first.getEventId(),
+        second.getEventId());
+    assertThat(harness.extractOutputValues().get(1).getEvidence()).as("the first PAID of each earlier voucher")
+        .hasSize(3).contains(first.getEventId(), second.getEventId());
+  }
+
+  @Test
+  void aPaidReSentUnderANewEventIdThroughTheJobIsNotADuplicatePayment() throws Exception {
+    CapturedMetrics metrics = new CapturedMetrics();
+    try (var facts = metrics.open(new VoucherFacts(config), PaymentEvent::getVoucherId);
+        OneInputStreamOperatorTestHarness<PaymentEvent, PaymentEvent> screen = new OneInputStreamOperatorTestHarness<>(
+            new StreamFilter<>(new DuplicatePaymentRule.Screen()),
+            TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()))) {
+      screen.open();
+      PaymentEvent submitted = paid("V1", "CO-1", AMOUNT, "INV-9", T0);
+      submitted.setAction(PaymentAction.SUBMITTED);
+      PaymentEvent firstPaid = paid("V1", "CO-1", AMOUNT, "INV-9", T0 + MINUTE);
+      PaymentEvent resent = PaymentEvent.newBuilder(firstPaid).setEventId("EPR1").build();
+      PaymentEvent resentLater = PaymentEvent.newBuilder(firstPaid).setEventId("EPR2")
+          .setEventTime(firstPaid.getEventTime().plusMillis(DAY)).build();
+      for (PaymentEvent e : List.of(submitted, firstPaid, resent)) {
+        facts.processElement(e, e.getEventTime().toEpochMilli());
+      }
+      facts.processWatermark(T0 + DAY);
+      facts.processElement(resent, resent.getEventTime().toEpochMilli()); // behind the watermark, past the de-duplication
+      facts.processElement(resentLater, resentLater.getEventTime().toEpochMilli());
+      facts.processWatermark(T0 + 2 * DAY);
+      for (var r : facts.extractOutputStreamRecords()) {
+        screen.processElement(r.getValue(), r.getTimestamp());
+      }
+      feed(harness, screen.extractOutputValues().toArray(PaymentEvent[]::new));
+      harness.processWatermark(T0 + 2 * DAY);
+      assertThat(harness.extractOutputValues()).as("one voucher paid once").isEmpty();
+      assertThat(metrics.count(VoucherFacts.LATE_EVENTS_OF_ENDED)).isEqualTo(3);
+    }
   }
 
   @Test
@@ -109,7 +147,7 @@ class DuplicatePaymentRuleTest {
   @Test
   void aPaidLeavingOutTheInvoiceIsMatchedOnTheInvoiceItsVoucherWasSubmittedWith() throws Exception {
     CapturedMetrics metrics = new CapturedMetrics();
-    try (var facts = RuleHarness.open(new VoucherFacts(config.payment()), PaymentEvent::getVoucherId);
+    try (var facts = RuleHarness.open(new VoucherFacts(config), PaymentEvent::getVoucherId);
         OneInputStreamOperatorTestHarness<PaymentEvent, PaymentEvent> screen = new OneInputStreamOperatorTestHarness<>(
             new StreamFilter<>(new DuplicatePaymentRule.Screen()),
             TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()), metrics.environment())) {

@@ -11,15 +11,20 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.probity.jobs.config.PaymentParameters;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.RulesFile;
 import org.probity.jobs.generate.GeneratorSettings;
 import org.probity.jobs.generate.TrafficGenerator;
+import org.probity.jobs.rules.RestampLateEvents;
+import org.probity.jobs.testing.CapturedMetrics;
 import org.probity.schema.Alert;
 import org.probity.schema.PaymentAction;
 import org.probity.schema.PaymentEvent;
@@ -133,6 +138,104 @@ class KeyedSignatureChainTest {
       assertThat(expected).filteredOn(a -> a.getSubjectId().equals("V2"))
           .allSatisfy(a -> assertThat(a.getMessage()).startsWith("付款凭证V2").doesNotContain("null").doesNotContain("¥"));
       assertThat(keyed.extractOutputValues().stream().sorted(byId).toList()).isEqualTo(expected);
+    }
+  }
+
+  /**
+   * The job's path for both engines: the voucher-facts stage, SUBMITTED left out, then the keyed engine
+   * directly and the CEP operator behind {@link RestampLateEvents} (as {@link SignatureChainRule#apply}
+   * builds them).
+   */
+  private static final class BothEngines implements AutoCloseable {
+    final CapturedMetrics factsMetrics = new CapturedMetrics();
+    final KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, PaymentEvent> facts;
+    final OneInputStreamOperatorTestHarness<PaymentEvent, PaymentEvent> restamp;
+    final KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> cep;
+    final KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> keyed;
+    private int forwarded;
+    private int restamped;
+
+    BothEngines(KeyedSignatureChainTest test) throws Exception {
+      facts = factsMetrics.open(new VoucherFacts(RulesFile.defaults()), PaymentEvent::getVoucherId);
+      restamp = new OneInputStreamOperatorTestHarness<>(new RestampLateEvents<PaymentEvent>(),
+          TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()));
+      restamp.open();
+      cep = SignatureChainRuleTest.cep(test.parameters);
+      keyed = test.keyed();
+    }
+
+    void feed(PaymentEvent... events) throws Exception {
+      for (PaymentEvent e : events) {
+        facts.processElement(e, e.getEventTime().toEpochMilli());
+        forward();
+      }
+    }
+
+    void watermark(long w) throws Exception {
+      facts.processWatermark(w);
+      forward();
+      restamp.processWatermark(w);
+      cep.processWatermark(w);
+      keyed.processWatermark(w);
+    }
+
+    private void forward() throws Exception {
+      List<StreamRecord<? extends PaymentEvent>> out = facts.extractOutputStreamRecords();
+      for (StreamRecord<? extends PaymentEvent> r : out.subList(forwarded, out.size())) {
+        if (r.getValue().getAction() != PaymentAction.SUBMITTED) {
+          keyed.processElement(r.getValue(), r.getTimestamp());
+          restamp.processElement(r.getValue(), r.getTimestamp());
+        }
+      }
+      forwarded = out.size();
+      List<StreamRecord<? extends PaymentEvent>> onTime = restamp.extractOutputStreamRecords();
+      for (StreamRecord<? extends PaymentEvent> r : onTime.subList(restamped, onTime.size())) {
+        cep.processElement(r.getValue(), r.getTimestamp());
+      }
+      restamped = onTime.size();
+    }
+
+    long stateEntries() {
+      return facts.numKeyedStateEntries() + cep.numKeyedStateEntries() + keyed.numKeyedStateEntries();
+    }
+
+    long timers() {
+      return facts.numEventTimeTimers() + cep.numEventTimeTimers() + keyed.numEventTimeTimers();
+    }
+
+    @Override
+    public void close() throws Exception {
+      facts.close();
+      restamp.close();
+      cep.close();
+      keyed.close();
+    }
+  }
+
+  @Test
+  void aPaidResentAfterTheVoucherEndedRestartsItInNeitherEngine() throws Exception {
+    Vouchers v = new Vouchers();
+    long window = parameters.signatureWindowDays() * DAY;
+    PaymentEvent paid = v.event("V1", PaymentAction.PAID, T0 + 4 * MINUTE, 100);
+    PaymentEvent resentAtOnce = PaymentEvent.newBuilder(paid).setEventId("EPR1").build();
+    PaymentEvent resentLate = PaymentEvent.newBuilder(paid).setEventId("EPR2").build();
+    PaymentEvent resentLater = PaymentEvent.newBuilder(paid).setEventId("EPR3")
+        .setEventTime(paid.getEventTime().plusMillis(2 * DAY)).build();
+    try (BothEngines job = new BothEngines(this)) {
+      job.feed(v.event("V1", PaymentAction.SUBMITTED, T0, 100), v.bareSigned("V1", "U01-D", SignerRole.DEPUTY, T0 + MINUTE),
+          v.bareSigned("V1", "U01-J", SignerRole.DISCIPLINE, T0 + 2 * MINUTE),
+          v.bareSigned("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 3 * MINUTE), paid, resentAtOnce);
+      job.watermark(T0 + DAY);
+      // Upstream re-sends the PAID under a new eventId: behind the watermark, and once more dated later.
+      job.feed(resentLate, resentLater);
+      job.watermark(T0 + 3 * DAY);
+      assertThat(job.cep.extractOutputValues()).as("CEP: a clean voucher, paid once").isEmpty();
+      assertThat(job.keyed.extractOutputValues()).as("keyed: a clean voucher, paid once").isEmpty();
+      assertThat(job.factsMetrics.count(VoucherFacts.LATE_EVENTS_OF_ENDED)).isEqualTo(3);
+
+      job.watermark(T0 + 4 * MINUTE + window);
+      assertThat(job.stateEntries()).isZero();
+      assertThat(job.timers()).isZero();
     }
   }
 }

@@ -226,6 +226,64 @@ class LargeWithoutDecisionRuleTest {
         tuple(LargeWithoutDecisionRule.AMOUNT_EXCEEDS_DECISION, AlertStatus.RAISED));
   }
 
+  /**
+   * A DECIDED behind the clock as the replay clock (and RestampLateEvents) hands it on: stamped with
+   * the next instant after the watermark, its own eventTime unchanged.
+   */
+  private void feedRestamped(DecisionEvent d, long clock) throws Exception {
+    join.processElement2(d, clock + 1);
+  }
+
+  @Test
+  void aRestampedLateDecisionMadeBeforeAnUnknownPaymentResolvesItAndJudgesTheAmount() throws Exception {
+    PaymentEvent p = paid("V1", 20_000_000L, "DEC-1", T0);
+    feed(p);
+    alertsAfter(T0 + DAY);
+    DecisionEvent d = decided("U01", "DEC-1", 10_000_000L, T0 - DAY);
+    feedRestamped(d, T0 + DAY);
+    List<Alert> alerts = alertsAfter(T0 + 2 * DAY);
+    assertThat(alerts).extracting(Alert::getReason, Alert::getStatus, Alert::getEventTime).containsExactly(
+        tuple(LargeWithoutDecisionRule.UNKNOWN_DECISION, AlertStatus.RAISED, p.getEventTime()),
+        tuple(LargeWithoutDecisionRule.UNKNOWN_DECISION, AlertStatus.RESOLVED, p.getEventTime()),
+        tuple(LargeWithoutDecisionRule.AMOUNT_EXCEEDS_DECISION, AlertStatus.RAISED, p.getEventTime()));
+    assertThat(alerts.get(1).getEvidence()).containsExactly(p.getEventId(), d.getEventId());
+    // A later payment citing it is judged against it; then the decision's retention, counted from its
+    // own time (not from the instant it was handed on at), and the payment's leave nothing.
+    feed(paid("V2", 10_000_000L, "DEC-1", T0 + 3 * DAY));
+    assertThat(alertsAfter(T0 + 3 * DAY)).hasSize(3);
+    alertsAfter(T0 + retention);
+    assertThat(join.numKeyedStateEntries()).isZero();
+    assertThat(join.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void aRestampedLateDecisionMadeAfterAnUnknownPaymentResolvesItAsDecisionAfterPayment() throws Exception {
+    PaymentEvent p = paid("V1", THRESHOLD, "DEC-1", T0);
+    feed(p);
+    alertsAfter(T0 + 2 * DAY);
+    DecisionEvent d = decided("U01", "DEC-1", THRESHOLD, T0 + DAY);
+    feedRestamped(d, T0 + 2 * DAY);
+    assertThat(alertsAfter(T0 + 3 * DAY)).extracting(Alert::getReason, Alert::getStatus, Alert::getEventTime)
+        .containsExactly(
+            tuple(LargeWithoutDecisionRule.UNKNOWN_DECISION, AlertStatus.RAISED, p.getEventTime()),
+            tuple(LargeWithoutDecisionRule.UNKNOWN_DECISION, AlertStatus.RESOLVED, d.getEventTime()),
+            tuple(LargeWithoutDecisionRule.DECISION_AFTER_PAYMENT, AlertStatus.RAISED, d.getEventTime()));
+    alertsAfter(T0 + DAY + retention);
+    assertThat(join.numKeyedStateEntries()).isZero();
+    assertThat(join.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void aRestampedDecisionStillAheadOfTheWatermarkGoesFirstAtItsOwnInstant() throws Exception {
+    // The replay clock is ahead of this operator's watermark (the join waits for its slower input):
+    // the decision's own time is still to come here, and a payment at that instant finds it.
+    alertsAfter(T0);
+    DecisionEvent d = decided("U01", "DEC-1", THRESHOLD, T0 + MINUTE);
+    join.processElement2(d, T0 + 10 * MINUTE);
+    feed(paid("V1", THRESHOLD, "DEC-1", T0 + MINUTE));
+    assertThat(alertsAfter(T0 + 10 * MINUTE)).isEmpty();
+  }
+
   @Test
   void aLatePaymentIsJudgedOnArrivalAgainstWhatIsKnown() throws Exception {
     feed(decided("U01", "DEC-1", THRESHOLD, T0 + DAY));
@@ -278,7 +336,7 @@ class LargeWithoutDecisionRuleTest {
   /** The payments through the voucher-facts stage and the screen, as in the job, into the join. */
   private CapturedMetrics throughTheJob(PaymentEvent... payments) throws Exception {
     CapturedMetrics metrics = new CapturedMetrics();
-    try (var facts = RuleHarness.open(new VoucherFacts(config.payment()), PaymentEvent::getVoucherId);
+    try (var facts = RuleHarness.open(new VoucherFacts(config), PaymentEvent::getVoucherId);
         OneInputStreamOperatorTestHarness<PaymentEvent, PaymentEvent> screen = new OneInputStreamOperatorTestHarness<>(
             new StreamFilter<>(new LargeWithoutDecisionRule.LargePayments(config)),
             TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()), metrics.environment())) {

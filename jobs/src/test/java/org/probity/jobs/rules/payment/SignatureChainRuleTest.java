@@ -316,6 +316,10 @@ class SignatureChainRuleTest {
     });
   }
 
+  /**
+   * The pattern on its own. In the job a second PAID of a voucher reaches it only after the voucher's
+   * tombstone in {@link VoucherFacts} has gone (KeyedSignatureChainTest, both engines behind the stage).
+   */
   @Test
   void aSecondPaidIsJudgedOnTheSigningSinceTheFirst() throws Exception {
     feed(harness, sign("V1", "U01-D", SignerRole.DEPUTY, T0), sign("V1", "U01-J", SignerRole.DISCIPLINE, T0 + MINUTE),

@@ -33,7 +33,7 @@ final class SignatureRuleHarness {
   }
 
   private SignatureRuleHarness(SignatureCheck check, ProbityConfig config, boolean withFacts) throws Exception {
-    facts = withFacts ? factsMetrics.open(new VoucherFacts(config.payment()), PaymentEvent::getVoucherId) : null;
+    facts = withFacts ? factsMetrics.open(new VoucherFacts(config), PaymentEvent::getVoucherId) : null;
     screen = new OneInputStreamOperatorTestHarness<>(new StreamFilter<>(new SignatureChecks.Screen(check, config)),
         TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()), screenMetrics.environment());
     screen.open();

@@ -15,6 +15,8 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.probity.jobs.config.PaymentParameters;
+import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.config.RulesFile;
 import org.probity.jobs.testing.CapturedMetrics;
 import org.probity.schema.PaymentAction;
 import org.probity.schema.PaymentEvent;
@@ -22,7 +24,9 @@ import org.probity.schema.SignerRole;
 
 /** The voucher-facts stage: a SIGNED gets the voucher's facts from its SUBMITTED (and PAID), and nothing is left behind. */
 class VoucherFactsTest {
-  private final PaymentParameters parameters = PaymentParameters.DEFAULTS;
+  private final ProbityConfig config = RulesFile.defaults();
+  private final PaymentParameters parameters = config.payment();
+  private final long tombstone = config.dedupRetentionDays() * DAY;
   private final long window = parameters.signatureWindowDays() * DAY;
   private final Vouchers v = new Vouchers();
   private final CapturedMetrics metrics = new CapturedMetrics();
@@ -30,7 +34,7 @@ class VoucherFactsTest {
 
   @BeforeEach
   void open() throws Exception {
-    h = metrics.open(new VoucherFacts(parameters), PaymentEvent::getVoucherId);
+    h = metrics.open(new VoucherFacts(config), PaymentEvent::getVoucherId);
   }
 
   private PaymentEvent submitted(String voucher, long time, long amount, String payee) {
@@ -130,6 +134,48 @@ class VoucherFactsTest {
   }
 
   @Test
+  void aPaidVoucherKeepsATombstoneThatIgnoresItsReSentEventsThenNothingIsLeft() throws Exception {
+    PaymentEvent submitted = submitted("V1", T0, 5_000_001L, "CO-1");
+    PaymentEvent signed = bareSigned("V1", "U01-D", SignerRole.DEPUTY, T0 + MINUTE);
+    PaymentEvent paid = v.event("V1", PaymentAction.PAID, T0 + 2 * MINUTE, 5_000_001L);
+    PaymentEvent afterPaid = bareSigned("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 3 * MINUTE);
+    feed(h, submitted, signed, paid,
+        PaymentEvent.newBuilder(paid).setEventId("EPR1").build(), afterPaid);
+    after(T0 + DAY);
+    // Upstream re-sends the voucher under new eventIds: late, and dated later.
+    feed(h, PaymentEvent.newBuilder(paid).setEventId("EPR2").build(),
+        submitted("V1", T0 + 2 * DAY, 9_000_000L, "CO-9"),
+        PaymentEvent.newBuilder(paid).setEventId("EPR3").setEventTime(paid.getEventTime().plusMillis(2 * DAY))
+            .build(),
+        v.event("V1", PaymentAction.REJECTED, T0 + 3 * DAY, 5_000_001L));
+    List<PaymentEvent> out = after(T0 + 3 * DAY);
+    assertThat(out).extracting(PaymentEvent::getEventId).as("every re-sent PAID, SUBMITTED and REJECTED ignored")
+        .containsExactly(submitted.getEventId(), signed.getEventId(), paid.getEventId(), afterPaid.getEventId());
+    assertThat(metrics.count(VoucherFacts.LATE_EVENTS_OF_ENDED)).isEqualTo(5);
+    assertThat(out.get(3).getAmountFen()).as("a signature after PAID is still judged, on the voucher's facts")
+        .isEqualTo(5_000_001L);
+
+    after(T0 + 2 * MINUTE + tombstone - 1);
+    assertThat(h.numKeyedStateEntries()).as("facts, their expiry, the tombstone").isEqualTo(3);
+    assertThat(h.numEventTimeTimers()).as("the facts' expiry and the tombstone's").isEqualTo(2);
+    after(T0 + 2 * MINUTE + tombstone);
+    assertThat(h.numKeyedStateEntries()).as("the tombstone is gone; the facts wait for their window").isEqualTo(2);
+    assertThat(h.numEventTimeTimers()).isEqualTo(1);
+    after(T0 + 3 * MINUTE + window);
+    assertThat(h.numKeyedStateEntries()).isZero();
+    assertThat(h.numEventTimeTimers()).isZero();
+  }
+
+  @Test
+  void afterTheTombstoneAVoucherIdIsANewVoucher() throws Exception {
+    feed(h, v.event("V1", PaymentAction.PAID, T0, 1_000L));
+    after(T0 + tombstone);
+    feed(h, submitted("V1", T0 + tombstone + 1, 2_000L, "CO-2"));
+    assertThat(after(T0 + tombstone + 1)).hasSize(2);
+    assertThat(metrics.count(VoucherFacts.LATE_EVENTS_OF_ENDED)).isZero();
+  }
+
+  @Test
   void theFactsAreAFlinkPojoNotKryo() {
     assertThat(TypeInformation.of(VoucherFacts.Facts.class)).isInstanceOf(PojoTypeInfo.class);
   }
@@ -138,9 +184,9 @@ class VoucherFactsTest {
   void everyRuleAskingForTheFactsOfOneStreamGetsTheSameStage() {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     DataStream<PaymentEvent> payments = env.fromData(v.event("V1", PaymentAction.SUBMITTED, T0, 1L));
-    DataStream<PaymentEvent> first = VoucherFacts.of(payments, parameters);
-    assertThat(VoucherFacts.of(payments, parameters)).isSameAs(first);
+    DataStream<PaymentEvent> first = VoucherFacts.of(payments, config);
+    assertThat(VoucherFacts.of(payments, config)).isSameAs(first);
     DataStream<PaymentEvent> other = env.fromData(v.event("V2", PaymentAction.SUBMITTED, T0, 1L));
-    assertThat(VoucherFacts.of(other, parameters)).isNotSameAs(first);
+    assertThat(VoucherFacts.of(other, config)).isNotSameAs(first);
   }
 }
