@@ -37,4 +37,14 @@ class ProcessKillRecoveryTest {
     assertThat(f.raisedTwice()).as("RAISED twice").isZero();
     assertThat(f.seen()).isEqualTo(f.truth());
   }
+
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void aPlannedStopWithASavepointResumesFromItExactly() throws Exception {
+    ChaosRun.Figures f = new ChaosRun(dir, System.err).plannedStop(new ChaosRun.Plan(0, 7L, 30, 0.08, 12));
+    System.err.println(f.summary());
+    assertThat(f.resumed()).as("the second start resumed from the savepoint").isEqualTo(1);
+    assertThat(f.truth()).isGreaterThan(50);
+    assertThat(f.exact()).as(f.summary()).isTrue();
+  }
 }

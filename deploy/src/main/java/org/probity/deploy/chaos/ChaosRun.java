@@ -129,6 +129,67 @@ public final class ChaosRun {
     }
   }
 
+  /**
+   * A planned restart: {@code probity run} as a child JVM, stopped with {@code probity stop
+   * --savepoint} through the REST address it printed, started again with the same command (it must
+   * say it resumes from that savepoint) and left to finish; the figures compare the read_committed
+   * view with the ground truth.
+   */
+  public Figures plannedStop(Plan plan) throws Exception {
+    long started = System.nanoTime();
+    ProbityConfig config = RulesFile.defaults();
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
+      KafkaSettings topics = KafkaSettings.defaults(kafka.bootstrapServers());
+      kafka.createTopics(topics, 2);
+      TrafficGenerator generator = new TrafficGenerator(config, GeneratorSettings.DEFAULTS.withSeed(plan.seed())
+          .withDays(plan.days()).withViolationRate(plan.violationRate()).withDisorderSeconds(60));
+      long[] events = new long[1];
+      KafkaTraffic.produce(generator, topics, 0, e -> events[0]++);
+      List<Alert> truth = generator.groundTruth(Instant.MAX);
+      int rate = (int) Math.max(50, events[0] / 2 / plan.seconds());
+      Path checkpoints = work.resolve("checkpoints");
+      Path log4j = work.resolve("log4j2-chaos.properties");
+      Files.writeString(log4j, LOG_CONFIG);
+      List<String> command = command(kafka.bootstrapServers(), checkpoints, rate, log4j);
+      int resumed = 0;
+      for (int attempt = 0; attempt < 2; attempt++) {
+        Path out = work.resolve("run-" + attempt + ".log");
+        Process job = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        try {
+          awaitLine(job, out, "probity run: Flink REST API at http://", Duration.ofMinutes(2));
+          if (attempt == 0) {
+            String text = Files.readString(out);
+            int at = text.indexOf("probity run: Flink REST API at http://") + "probity run: Flink REST API at http://".length();
+            String address = text.substring(at, text.indexOf(' ', at));
+            Instant since = Instant.now();
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (completedSince(checkpoints, since).isEmpty() && System.nanoTime() < deadline) {
+              Thread.sleep(20);
+            }
+            java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+            int code = org.probity.jobs.cli.ProbityJob.execute(new String[] {"stop", "--rest-address", address,
+                "--job-name", "chaos", "--savepoint"}, log, new PrintStream(said, true));
+            log.print(said);
+            if (code != 0 || !said.toString().contains("stopped with savepoint")) {
+              throw new IllegalStateException("probity stop --savepoint failed (" + code + "): " + said);
+            }
+          } else if (Files.readString(out).contains("probity run: resuming from the savepoint")) {
+            resumed++;
+          }
+          if (!job.waitFor(5, TimeUnit.MINUTES) || job.exitValue() != 0) {
+            throw new IllegalStateException("run " + attempt + " did not end well; see " + out);
+          }
+        } finally {
+          job.destroyForcibly();
+          job.waitFor(1, TimeUnit.MINUTES);
+        }
+      }
+      List<KafkaAlerts.Seen> seen = KafkaAlerts.readAll(kafka.bootstrapServers(), topics.alertsTopic(),
+          alertSchema());
+      return compare(List.of(), truth, seen, resumed, Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+
   /** The same command every time, as an operator restarts a service. */
   /** The job's own lines, its restarts and its checkpoints: what to read when a chaos run fails. */
   private static final String LOG_CONFIG = String.join("\n",
