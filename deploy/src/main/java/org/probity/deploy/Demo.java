@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.probity.connectors.kafka.KafkaSettings;
 import org.probity.jobs.cli.Cli;
+import org.probity.jobs.cli.TrafficOptions;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.RulesFile;
 import org.probity.jobs.generate.GeneratorSettings;
@@ -28,6 +29,7 @@ import org.probity.jobs.generate.KafkaTraffic;
 import org.probity.jobs.generate.TrafficGenerator;
 import org.probity.schema.Alert;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -95,32 +97,7 @@ final class Demo implements Callable<Integer> {
     rules = Cli.inputFile(spec, "--rules", p);
   }
 
-  int scale = TRAFFIC.scale();
-
-  @Option(names = "--scale", paramLabel = "N", description = "subjects per unit, working day and stream (default ${DEFAULT-VALUE})")
-  void scale(int v) {
-    scale = Cli.range(spec, "--scale", v, 1, 10_000);
-  }
-
-  double violationRate = TRAFFIC.violationRate();
-
-  @Option(names = "--violation-rate", paramLabel = "R",
-      description = "share of subjects with a planted violation, on average over the units (default ${DEFAULT-VALUE})")
-  void violationRate(double v) {
-    violationRate = Cli.range(spec, "--violation-rate", v, 0.0, 1.0);
-  }
-
-  double unitSpread = TRAFFIC.unitSpread();
-
-  @Option(names = "--unit-spread", paramLabel = "S", description = {
-      "the most violation-prone unit violates S times as often as the cleanest",
-      "(default ${DEFAULT-VALUE}: a few units red, most green or orange; 1: every unit alike)"})
-  void unitSpread(double v) {
-    unitSpread = Cli.range(spec, "--unit-spread", v, 1.0, 1_000_000.0);
-  }
-
-  @Option(names = "--seed", paramLabel = "N", description = "which units are which, and all the traffic (default ${DEFAULT-VALUE})")
-  long seed = TRAFFIC.seed();
+  @Mixin TrafficOptions traffic = new TrafficOptions();
 
   Demo(PrintStream out) {
     this.out = out;
@@ -129,8 +106,7 @@ final class Demo implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ProbityConfig config = rules != null ? RulesFile.load(rules) : RulesFile.defaults();
-    GeneratorSettings generatorSettings = TRAFFIC.withSeed(seed).withScale(scale).withViolationRate(violationRate)
-        .withUnitSpread(unitSpread);
+    GeneratorSettings generatorSettings = traffic.applyTo(TRAFFIC);
 
     Path dir = Files.createTempDirectory("probity-demo");
     // Ctrl-C: the hook asks the loop to stop, then holds the JVM until everything is closed.

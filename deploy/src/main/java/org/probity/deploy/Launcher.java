@@ -28,7 +28,8 @@ public final class Launcher {
 
   public static void main(String[] args) {
     CommandLine cl = ProbityJob.commandLine(System.err);
-    cl.addSubcommand(Cli.commandLine(new Demo(System.err)));
+    cl.addSubcommand(Cli.commandLine(new Demo(System.err))
+        .setDefaultValueProvider(org.probity.jobs.cli.TrafficOptions.defaults(Demo.TRAFFIC)));
     cl.addSubcommand(Cli.commandLine(new Console()));
     int code = Cli.execute(cl, args, System.out, System.err);
     if (!(args.length > 0 && args[0].equals("console") && code == 0)) {

@@ -19,7 +19,6 @@ import java.util.stream.Stream;
 import org.probity.connectors.kafka.EmbeddedKafka;
 import org.probity.connectors.kafka.KafkaSettings;
 import org.probity.deploy.KafkaAlerts;
-import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.RulesFile;
 import org.probity.jobs.generate.GeneratorSettings;
 import org.probity.jobs.generate.KafkaTraffic;
@@ -72,15 +71,23 @@ public final class ChaosRun {
     this.log = log;
   }
 
-  public Figures run(Plan plan) throws Exception {
-    long started = System.nanoTime();
-    Random random = new Random(plan.seed());
-    ProbityConfig config = RulesFile.defaults();
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
+  /** What a run starts from: the broker, its topics, the traffic's ground truth and the job's command. */
+  private record Stage(EmbeddedKafka kafka, KafkaSettings topics, List<Alert> truth, Path checkpoints,
+      List<String> command) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      kafka.close();
+    }
+  }
+
+  /** A broker with the contract's topics, the plan's traffic produced to it, and the command that reads it. */
+  private Stage stage(Plan plan) throws Exception {
+    EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"));
+    try {
       KafkaSettings topics = KafkaSettings.defaults(kafka.bootstrapServers());
       kafka.createTopics(topics, 2);
-      TrafficGenerator generator = new TrafficGenerator(config, GeneratorSettings.DEFAULTS.withSeed(plan.seed())
-          .withDays(plan.days()).withViolationRate(plan.violationRate()).withDisorderSeconds(60));
+      TrafficGenerator generator = new TrafficGenerator(RulesFile.defaults(), GeneratorSettings.DEFAULTS
+          .withSeed(plan.seed()).withDays(plan.days()).withViolationRate(plan.violationRate()).withDisorderSeconds(60));
       long[] events = new long[1];
       KafkaTraffic.produce(generator, topics, 0, e -> events[0]++);
       List<Alert> truth = generator.groundTruth(Instant.MAX);
@@ -88,11 +95,25 @@ public final class ChaosRun {
       int rate = (int) Math.max(50, events[0] / 2 / plan.seconds());
       log.printf("chaos: %d events on %s, %d ground-truth alert records, the job reads %d events/s%n", events[0],
           kafka.bootstrapServers(), truth.size(), rate);
-
       Path checkpoints = work.resolve("checkpoints");
       Path log4j = work.resolve("log4j2-chaos.properties");
       Files.writeString(log4j, LOG_CONFIG);
-      List<String> command = command(kafka.bootstrapServers(), checkpoints, rate, log4j);
+      return new Stage(kafka, topics, truth, checkpoints, command(kafka.bootstrapServers(), checkpoints, rate, log4j));
+    } catch (Exception e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  public Figures run(Plan plan) throws Exception {
+    long started = System.nanoTime();
+    Random random = new Random(plan.seed());
+    try (Stage stage = stage(plan)) {
+      EmbeddedKafka kafka = stage.kafka();
+      KafkaSettings topics = stage.topics();
+      List<Alert> truth = stage.truth();
+      Path checkpoints = stage.checkpoints();
+      List<String> command = stage.command();
       List<KillReport> kills = new ArrayList<>();
       int resumed = 0;
       for (int attempt = 0; ; attempt++) {
@@ -137,20 +158,12 @@ public final class ChaosRun {
    */
   public Figures plannedStop(Plan plan) throws Exception {
     long started = System.nanoTime();
-    ProbityConfig config = RulesFile.defaults();
-    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
-      KafkaSettings topics = KafkaSettings.defaults(kafka.bootstrapServers());
-      kafka.createTopics(topics, 2);
-      TrafficGenerator generator = new TrafficGenerator(config, GeneratorSettings.DEFAULTS.withSeed(plan.seed())
-          .withDays(plan.days()).withViolationRate(plan.violationRate()).withDisorderSeconds(60));
-      long[] events = new long[1];
-      KafkaTraffic.produce(generator, topics, 0, e -> events[0]++);
-      List<Alert> truth = generator.groundTruth(Instant.MAX);
-      int rate = (int) Math.max(50, events[0] / 2 / plan.seconds());
-      Path checkpoints = work.resolve("checkpoints");
-      Path log4j = work.resolve("log4j2-chaos.properties");
-      Files.writeString(log4j, LOG_CONFIG);
-      List<String> command = command(kafka.bootstrapServers(), checkpoints, rate, log4j);
+    try (Stage stage = stage(plan)) {
+      EmbeddedKafka kafka = stage.kafka();
+      KafkaSettings topics = stage.topics();
+      List<Alert> truth = stage.truth();
+      Path checkpoints = stage.checkpoints();
+      List<String> command = stage.command();
       int resumed = 0;
       for (int attempt = 0; attempt < 2; attempt++) {
         Path out = work.resolve("run-" + attempt + ".log");

@@ -18,6 +18,7 @@ import org.probity.jobs.generate.GeneratorSettings;
 import org.probity.jobs.generate.KafkaTraffic;
 import org.probity.jobs.generate.TrafficGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,43 +66,17 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--rules", paramLabel = "FILE", description = "the rules file (default: the one shipped in the jar)")
   Path rules;
 
-  @Option(names = "--seed", paramLabel = "N", description = "(default ${DEFAULT-VALUE})")
-  long seed = D.seed();
-
   @Option(names = "--start", paramLabel = "DATE", description = "first day, e.g. 2025-09-01 (default ${DEFAULT-VALUE})")
   java.time.LocalDate start = D.start();
 
-  int days = D.days();
+  int days;
 
   @Option(names = "--days", paramLabel = "N", description = "(default ${DEFAULT-VALUE})")
   void days(int v) {
     days = Cli.range(spec, "--days", v, 1, 36500);
   }
 
-  int scale = D.scale();
-
-  @Option(names = "--scale", paramLabel = "N", description = "subjects per unit, working day and stream (default ${DEFAULT-VALUE})")
-  void scale(int v) {
-    scale = Cli.range(spec, "--scale", v, 1, 100_000);
-  }
-
-  double violationRate = D.violationRate();
-
-  @Option(names = "--violation-rate", paramLabel = "R",
-      description = "share of subjects with a planted violation, 0..1 (default ${DEFAULT-VALUE})")
-  void violationRate(double v) {
-    violationRate = Cli.range(spec, "--violation-rate", v, 0.0, 1.0);
-  }
-
-  double unitSpread = D.unitSpread();
-
-  @Option(names = "--unit-spread", paramLabel = "S", description = {
-      "the most violation-prone unit violates S times as often as the cleanest, the others evenly",
-      "between on a log scale, averaging R (which unit is which: from the seed)",
-      "(default ${DEFAULT-VALUE}: every unit alike)"})
-  void unitSpread(double v) {
-    unitSpread = Cli.range(spec, "--unit-spread", v, 1.0, 1_000_000.0);
-  }
+  @Mixin TrafficOptions traffic = new TrafficOptions();
 
   int disorderSeconds;
 
@@ -121,8 +96,7 @@ final class GenerateCommand implements Callable<Integer> {
       throw new ConfigException("generate: give exactly one of --out or --bootstrap-servers");
     }
     ProbityConfig config = ProbityJob.loadRules(rules);
-    GeneratorSettings settings = new GeneratorSettings(seed, start, days, scale, violationRate, disorderSeconds,
-        unitSpread);
+    GeneratorSettings settings = traffic.applyTo(D.withDays(days).withStart(start)).withDisorderSeconds(disorderSeconds);
     TrafficGenerator generator = new TrafficGenerator(config, settings);
     AvroJson json = new AvroJson(config.zone());
 

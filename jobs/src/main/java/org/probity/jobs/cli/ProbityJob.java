@@ -32,7 +32,8 @@ public final class ProbityJob implements java.util.concurrent.Callable<Integer> 
     CommandLine cl = Cli.commandLine(new ProbityJob(err));
     cl.addSubcommand(Cli.commandLine(new RunCommand(err)));
     cl.addSubcommand(Cli.commandLine(new ReplayCommand(err)));
-    cl.addSubcommand(Cli.commandLine(new GenerateCommand(err)));
+    cl.addSubcommand(Cli.commandLine(new GenerateCommand(err))
+        .setDefaultValueProvider(TrafficOptions.defaults(org.probity.jobs.generate.GeneratorSettings.DEFAULTS)));
     cl.addSubcommand(Cli.commandLine(new StopCommand(err)));
     return cl;
   }

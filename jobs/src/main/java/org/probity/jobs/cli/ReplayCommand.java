@@ -32,6 +32,7 @@ import org.probity.schema.Alert;
 import org.probity.schema.DeadLetter;
 import org.probity.schema.UnitStatus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -87,24 +88,7 @@ final class ReplayCommand implements Callable<Integer> {
       "(default: the input's last event time)"})
   Instant until;
 
-  Duration outOfOrderness;
-
-  @Option(names = "--out-of-orderness", paramLabel = "D", defaultValue = "2m",
-      description = "how far events may be out of order (default ${DEFAULT-VALUE})")
-  void outOfOrderness(Duration d) {
-    outOfOrderness = Cli.check(spec, "--out-of-orderness", d, !d.isNegative() && d.compareTo(Duration.ofDays(30)) <= 0,
-        "must be from 0s to 30d");
-  }
-
-  Duration maxAhead;
-
-  @Option(names = "--max-ahead", paramLabel = "D", defaultValue = "3d", description = {
-      "an event dated further ahead of the time the replay starts is a dead letter",
-      "(default ${DEFAULT-VALUE})"})
-  void maxAhead(Duration d) {
-    maxAhead = Cli.check(spec, "--max-ahead", d, !d.isNegative() && !d.isZero() && d.compareTo(Duration.ofDays(3650)) <= 0,
-        "must be from 1ms to 3650d");
-  }
+  @Mixin EventTimeOptions eventTime = new EventTimeOptions();
 
   int parallelism;
 
@@ -121,8 +105,8 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ProbityConfig config = ProbityJob.loadRules(rules);
     // One fixed reference for the whole file, so the bound does not move while the replay runs.
-    IngestLimits limits = IngestLimits.replay(Instant.now()).withMaxAhead(maxAhead);
-    Result result = replay(config, events, until, outOfOrderness, parallelism, limits, err);
+    IngestLimits limits = IngestLimits.replay(Instant.now()).withMaxAhead(eventTime.maxAhead);
+    Result result = replay(config, events, until, eventTime.outOfOrderness, parallelism, limits, err);
     AvroJson json = new AvroJson(config.zone());
     try (JsonLinesWriter w = new JsonLinesWriter(alertsOut, json)) {
       result.alerts().forEach(w::write);

@@ -27,6 +27,7 @@ import org.probity.jobs.pipeline.ProbitySinks;
 import org.probity.jobs.pipeline.ProbitySources;
 import org.probity.jobs.rules.RuleSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -139,14 +140,7 @@ public final class RunCommand implements Callable<Integer> {
         (!d.isNegative() && !d.isZero()) && d.toMillis() <= MAX_TRANSACTION_TIMEOUT_MS, "must be from 1ms to 24d (Kafka's limit)");
   }
 
-  Duration outOfOrderness;
-
-  @Option(names = "--out-of-orderness", paramLabel = "D", defaultValue = "2m",
-      description = "how far events may be out of order (default ${DEFAULT-VALUE})")
-  void outOfOrderness(Duration d) {
-    outOfOrderness = Cli.check(spec, "--out-of-orderness", d, !d.isNegative() && d.compareTo(Duration.ofDays(30)) <= 0,
-        "must be from 0s to 30d");
-  }
+  @Mixin EventTimeOptions eventTime = new EventTimeOptions();
 
   Duration idleness;
 
@@ -155,16 +149,6 @@ public final class RunCommand implements Callable<Integer> {
   void idleness(Duration d) {
     idleness = Cli.check(spec, "--idleness", d, d.toMillis() >= 1 && d.compareTo(Duration.ofDays(30)) <= 0,
         "must be from 1ms to 30d");
-  }
-
-  Duration maxAhead;
-
-  @Option(names = "--max-ahead", paramLabel = "D", defaultValue = "3d", description = {
-      "an event dated further ahead of the clock is a dead letter, so one mistyped year cannot",
-      "fire every pending deadline (default ${DEFAULT-VALUE})"})
-  void maxAhead(Duration d) {
-    maxAhead = Cli.check(spec, "--max-ahead", d, (!d.isNegative() && !d.isZero()) && d.compareTo(Duration.ofDays(3650)) <= 0,
-        "must be from 1ms to 3650d");
   }
 
   JobEnvironment.StateBackend stateBackend;
@@ -211,7 +195,7 @@ public final class RunCommand implements Callable<Integer> {
         Duration outOfOrderness, Duration idleness, JobEnvironment.StateBackend stateBackend, int parallelism,
         boolean stopAtLatest) {
       this(kafka, config, checkpointInterval, checkpointDir, outOfOrderness, idleness, stateBackend, parallelism,
-          stopAtLatest, "probity", null, 0, Duration.ofDays(3));
+          stopAtLatest, "probity", null, 0, IngestLimits.DEFAULT_MAX_AHEAD);
     }
 
     public Settings withRestore(JobEnvironment.Restore value) {
@@ -278,7 +262,7 @@ public final class RunCommand implements Callable<Integer> {
       restore = new JobEnvironment.Restore(path, false);
     }
     return new Settings(kafka, config, checkpointInterval, checkpointDir == null ? null : checkpointDir.toString(),
-        outOfOrderness, idleness, stateBackend, parallelism, stopAtLatest, jobName, restore, maxRate, maxAhead);
+        eventTime.outOfOrderness, idleness, stateBackend, parallelism, stopAtLatest, jobName, restore, maxRate, eventTime.maxAhead);
   }
 
   /**
