@@ -1,11 +1,8 @@
 package org.probity.jobs.pipeline;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.Map;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -18,6 +15,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.probity.connectors.ingest.EventStream;
+import org.probity.connectors.ingest.IngestDecoder;
 import org.probity.connectors.ingest.Ingested;
 import org.probity.schema.DeadLetter;
 import org.probity.schema.codec.SingleObjectCodec;
@@ -99,7 +97,7 @@ final class DeduplicateEvents extends KeyedProcessFunction<String, Ingested, Ing
         .setEventId(eventId)
         .setRaw(ByteBuffer.wrap(bytes))
         .setRawLength((long) bytes.length)
-        .setRawSha256(sha256(bytes))
+        .setRawSha256(IngestDecoder.sha256(bytes, bytes.length))
         .setError("conflicting duplicate: eventId " + eventId + " was first seen with content hash "
             + hex(first) + ", this version has " + hex(hash) + "; the first version stands")
         .setFailedAt(Instant.now())
@@ -114,13 +112,5 @@ final class DeduplicateEvents extends KeyedProcessFunction<String, Ingested, Ing
 
   static String hex(long hash) {
     return String.format("%016x", hash);
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

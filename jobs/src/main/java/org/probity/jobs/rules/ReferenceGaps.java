@@ -22,21 +22,28 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReferenceGaps {
   private static final Logger LOG = LoggerFactory.getLogger(ReferenceGaps.class);
+  private static final String RULES_FILE = "Add it to the rules file.";
   /** Ids remembered for the once-per-id log line; past this the gaps are still counted, no longer logged. */
   static final int MAX_LOGGED_IDS = 10_000;
 
   /** What is missing, with its metric name and what the rule does without it. */
   public enum Gap {
-    UNKNOWN_PERSON("referenceGapUnknownPerson", "person %s is not in the rules file's people"),
-    NO_AUTHORITY_LIMIT("referenceGapNoAuthorityLimit", "person %s has no authorityLimitFen in the rules file"),
-    UNKNOWN_UNIT("referenceGapUnknownUnit", "unit %s is not in the rules file's units");
+    UNKNOWN_PERSON("referenceGapUnknownPerson", "person %s is not in the rules file's people", RULES_FILE),
+    NO_AUTHORITY_LIMIT("referenceGapNoAuthorityLimit", "person %s has no authorityLimitFen in the rules file",
+        RULES_FILE),
+    UNKNOWN_UNIT("referenceGapUnknownUnit", "unit %s is not in the rules file's units", RULES_FILE),
+    /** A fact of the voucher's own events (amount, payee) that none of them carried: the fix is upstream. */
+    VOUCHER_FACTS("referenceGapVoucherFacts", "voucher %s lacks a fact its own events (SUBMITTED, PAID) never "
+        + "carried", "The voucher's SUBMITTED is missing upstream or came later.");
 
     private final String metric;
     private final String description;
+    private final String remedy;
 
-    Gap(String metric, String description) {
+    Gap(String metric, String description, String remedy) {
       this.metric = metric;
       this.description = description;
+      this.remedy = remedy;
     }
 
     public String metric() {
@@ -71,9 +78,8 @@ public final class ReferenceGaps {
     counter.inc();
     String key = kind.name() + '|' + id;
     if (logged.size() < MAX_LOGGED_IDS && logged.add(key)) {
-      LOG.warn("reference data gap: {} ({}); {} {}. Add it to the rules file. Further events are counted in "
-          + "the metric {}, not logged.", String.format(kind.description, id), seenIn, rule, consequence,
-          kind.metric);
+      LOG.warn("reference data gap: {} ({}); {} {}. {} Further events are counted in the metric {}, not logged.",
+          String.format(kind.description, id), seenIn, rule, consequence, kind.remedy, kind.metric);
     }
   }
 }

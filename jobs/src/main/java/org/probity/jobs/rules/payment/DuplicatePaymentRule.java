@@ -23,6 +23,7 @@ import org.probity.schema.PaymentAction;
 import org.probity.schema.PaymentEvent;
 import org.probity.schema.Severity;
 import org.probity.schema.SubjectType;
+import org.probity.jobs.rules.ReferenceGaps;
 
 /**
  * PAYMENT_DUPLICATE / SAME_INVOICE (audit practice): a PAID with the same payee, amount and invoiceNo
@@ -71,12 +72,12 @@ public final class DuplicatePaymentRule implements Rule {
    */
   static final class Screen extends RichFilterFunction<PaymentEvent> {
     private static final long serialVersionUID = 1L;
-    private transient VoucherFactGaps gaps;
+    private transient ReferenceGaps gaps;
 
     @Override
     public void open(OpenContext context) {
-      gaps = new VoucherFactGaps(getRuntimeContext().getMetricGroup(), RuleId.PAYMENT_DUPLICATE,
-          "does not compare this payment with earlier ones");
+      gaps = new ReferenceGaps(getRuntimeContext().getMetricGroup(), RuleId.PAYMENT_DUPLICATE,
+          "does not compare this payment with earlier ones", ReferenceGaps.Gap.VOUCHER_FACTS);
     }
 
     @Override
@@ -86,7 +87,8 @@ public final class DuplicatePaymentRule implements Rule {
       }
       String missing = e.getAmountFen() == null ? "amountFen" : e.getPayeeId() == null ? "payeeId" : null;
       if (missing != null) {
-        gaps.report(e.getVoucherId(), missing, "payment " + e.getEventId());
+        gaps.report(ReferenceGaps.Gap.VOUCHER_FACTS, e.getVoucherId(),
+            "no " + missing + " by its payment " + e.getEventId());
         return false;
       }
       return true;

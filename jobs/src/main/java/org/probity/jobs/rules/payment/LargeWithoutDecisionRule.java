@@ -120,7 +120,7 @@ public final class LargeWithoutDecisionRule implements Rule {
     private static final long serialVersionUID = 1L;
     private final ProbityConfig config;
     private transient ReferenceGaps gaps;
-    private transient VoucherFactGaps factGaps;
+    private transient ReferenceGaps factGaps;
 
     LargePayments(ProbityConfig config) {
       this.config = config;
@@ -130,8 +130,8 @@ public final class LargeWithoutDecisionRule implements Rule {
     public void open(OpenContext context) {
       gaps = new ReferenceGaps(getRuntimeContext().getMetricGroup(), RuleId.PAYMENT_LARGE_WITHOUT_DECISION,
           "judges its payments against the default large-funds threshold", ReferenceGaps.Gap.UNKNOWN_UNIT);
-      factGaps = new VoucherFactGaps(getRuntimeContext().getMetricGroup(), RuleId.PAYMENT_LARGE_WITHOUT_DECISION,
-          "does not judge this payment");
+      factGaps = new ReferenceGaps(getRuntimeContext().getMetricGroup(), RuleId.PAYMENT_LARGE_WITHOUT_DECISION,
+          "does not judge this payment", ReferenceGaps.Gap.VOUCHER_FACTS);
     }
 
     @Override
@@ -143,7 +143,8 @@ public final class LargeWithoutDecisionRule implements Rule {
         gaps.report(ReferenceGaps.Gap.UNKNOWN_UNIT, e.getUnitId(), "unit of voucher " + e.getVoucherId());
       }
       if (e.getAmountFen() == null) {
-        factGaps.report(e.getVoucherId(), "amountFen", "payment " + e.getEventId());
+        factGaps.report(ReferenceGaps.Gap.VOUCHER_FACTS, e.getVoucherId(),
+            "no amountFen by its payment " + e.getEventId());
         return false;
       }
       return e.getAmountFen() >= config.largeFundsThresholdFen(e.getUnitId());

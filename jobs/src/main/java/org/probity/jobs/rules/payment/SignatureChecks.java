@@ -56,7 +56,7 @@ final class SignatureChecks {
     private final SignatureCheck check;
     private final ProbityConfig config;
     private transient ReferenceGaps gaps;
-    private transient VoucherFactGaps factGaps;
+    private transient ReferenceGaps factGaps;
 
     Screen(SignatureCheck check, ProbityConfig config) {
       this.check = check;
@@ -67,8 +67,8 @@ final class SignatureChecks {
     public void open(OpenContext context) {
       gaps = new ReferenceGaps(getRuntimeContext().getMetricGroup(), check.rule(), check.withoutTheFact(),
           check.gaps());
-      factGaps = new VoucherFactGaps(getRuntimeContext().getMetricGroup(), check.rule(),
-          "does not judge this signature");
+      factGaps = new ReferenceGaps(getRuntimeContext().getMetricGroup(), check.rule(),
+          "does not judge this signature", ReferenceGaps.Gap.VOUCHER_FACTS);
     }
 
     @Override
@@ -78,7 +78,8 @@ final class SignatureChecks {
       }
       String missing = check.missingFact(e);
       if (missing != null) {
-        factGaps.report(e.getVoucherId(), missing, "signature " + e.getEventId());
+        factGaps.report(ReferenceGaps.Gap.VOUCHER_FACTS, e.getVoucherId(),
+            "no " + missing + " by its signature " + e.getEventId());
         return false;
       }
       return check.violates(e, config, gaps);

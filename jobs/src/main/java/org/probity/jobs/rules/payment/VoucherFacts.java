@@ -31,7 +31,7 @@ import org.probity.schema.PaymentEvent;
  *       never judges a signature's optional copy. A copy that disagrees with the voucher's is counted
  *       in {@code voucherFactsDisagreeing} (the voucher's own facts win). A voucher with no SUBMITTED
  *       or PAID before the signature in event time has no facts yet: the SIGNED goes on without them,
- *       and each rule that needs one counts the gap ({@link Gaps}, {@code referenceGapVoucherFacts})
+ *       and each rule that needs one counts the gap ({@code referenceGapVoucherFacts}, {@link org.probity.jobs.rules.ReferenceGaps.Gap#VOUCHER_FACTS})
  *       and skips that judgement.
  * </ul>
  * Every other event goes on, with its own eventId, eventTime and timestamp.
