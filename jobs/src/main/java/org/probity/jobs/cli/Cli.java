@@ -117,14 +117,6 @@ public final class Cli {
     return value;
   }
 
-  public static Duration positive(CommandSpec spec, String option, Duration d) {
-    return check(spec, option, d, (!d.isNegative() && !d.isZero()), "must be positive");
-  }
-
-  public static Duration notNegative(CommandSpec spec, String option, Duration d) {
-    return check(spec, option, d, !d.isNegative(), "must not be negative");
-  }
-
   public static int range(CommandSpec spec, String option, int v, int min, int max) {
     return check(spec, option, v, v >= min && v <= max, "must be from " + min + " to " + max);
   }
