@@ -1,6 +1,15 @@
 package org.probity.jobs.pipeline;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.probity.jobs.rules.SubjectStage;
+import org.probity.jobs.rules.Subjects;
+import org.probity.schema.DecisionEvent;
+import org.probity.schema.PaymentEvent;
+import org.probity.schema.ProcurementEvent;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,10 +31,16 @@ import org.probity.jobs.index.UnitIntegrityIndex;
  * demo and the tests — so they cannot drift apart:
  *
  * <pre>
- * sources ─► split dead letters ─► de-duplicate by eventId ─► route by stream ─► rules ─► alert lifecycle ─► alerts
- *                  │                 └─ conflicting duplicates ─┐                                 └─► integrity index ─► unit status
- *                  └───────────────────────────────────────────────┴──────────────────────────────────► dead letters
+ * sources ─► split dead letters ─► route by stream ─► one stage per subject ─► alert lifecycle ─► alerts
+ *                  │                                  (de-duplicates, all its     └─► integrity index ─► unit status
+ *                  │                                   rules; feeds ─► stages of a second key)
+ *                  └──────────────────────────────── dead letters ◄─ conflicting duplicates
  * </pre>
+ *
+ * Each event crosses one network exchange before its rules: to the stage of its subject
+ * ({@link Subjects}: cases, vouchers, procurements, meetings), where it is de-duplicated and judged
+ * by every rule of the subject. Rules of another key (split purchases, duplicate payments, the
+ * 三重一大 join) get only the events they need, fed from the subject's stage.
  */
 public final class ProbityPipeline {
   private ProbityPipeline() {}
@@ -59,31 +74,45 @@ public final class ProbityPipeline {
     SingleOutputStreamOperator<Ingested> valid = input
         .process(new SplitDeadLetters())
         .name("split dead letters")
-        // At the source's parallelism (chained to it): a rebalance here would let two versions of
-        // one eventId reach the de-duplication in either order, and the first is the one kept.
+        // At the source's parallelism (chained to it): the only exchange is by subject, so the
+        // events of a subject (one Kafka partition) reach its stage in the order they were read.
         .setParallelism(input.getParallelism());
-    SingleOutputStreamOperator<Ingested> unique = valid
-        .keyBy(Ingested::eventId)
-        .process(new DeduplicateEvents(config.dedupRetentionDays() * 86_400_000L, sourceNames))
-        .uid("dedup-events")
-        .name("de-duplicate eventIds");
-    // A second version of an eventId with other content is a dead letter, not silently dropped.
-    DataStream<DeadLetter> deadLetters = valid.getSideOutput(SplitDeadLetters.DEAD_LETTERS)
-        .union(unique.getSideOutput(DeduplicateEvents.CONFLICTS));
-
-    SingleOutputStreamOperator<ApprovalEvent> routed = unique
+    SingleOutputStreamOperator<ApprovalEvent> routed = valid
         .process(new RouteByStream(), TypeInformation.of(ApprovalEvent.class))
-        .name("route by stream");
-
+        .name("route by stream")
+        .setParallelism(input.getParallelism());
     EventStreams events = new EventStreams(
         routed,
         routed.getSideOutput(RouteByStream.PAYMENTS),
         routed.getSideOutput(RouteByStream.PROCUREMENT),
         routed.getSideOutput(RouteByStream.DECISIONS));
 
-    DataStream<Alert> alerts = null;
+    Subjects subjects = new Subjects(config);
     for (Rule rule : rules) {
-      DataStream<Alert> out = rule.apply(events, config);
+      rule.addTo(subjects, config);
+    }
+    long retention = config.dedupRetentionDays() * 86_400_000L;
+    List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+    deadLetters.add(valid.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
+    Subjects.Stages stages = new Subjects.Stages(
+        stage(events.approvals(), ApprovalEvent::getCaseId, subjects.cases(), retention,
+            topic(sourceNames, EventStream.APPROVAL), "subject-cases", "approval cases", deadLetters),
+        stage(events.payments(), PaymentEvent::getVoucherId, subjects.vouchers(), retention,
+            topic(sourceNames, EventStream.PAYMENT), "subject-vouchers", "payment vouchers", deadLetters),
+        stage(events.procurement(), ProcurementEvent::getProcurementId, subjects.procurements(), retention,
+            topic(sourceNames, EventStream.PROCUREMENT), "subject-procurements", "procurements", deadLetters),
+        stage(events.decisions(), DecisionEvent::getMeetingId, subjects.meetings(), retention,
+            topic(sourceNames, EventStream.DECISION), "subject-meetings", "meetings", deadLetters));
+
+    DataStream<Alert> alerts = null;
+    for (DataStream<Alert> out : new DataStream[] {stages.cases(), stages.vouchers(), stages.procurements(),
+        stages.meetings()}) {
+      if (out != null) {
+        alerts = alerts == null ? out : alerts.union(out);
+      }
+    }
+    for (var build : subjects.downstream()) {
+      DataStream<Alert> out = build.apply(stages);
       alerts = alerts == null ? out : alerts.union(out);
     }
     if (alerts == null) {
@@ -104,6 +133,33 @@ public final class ProbityPipeline {
         .process(new UnitIntegrityIndex(config.index(), config.zone()))
         .uid("unit-integrity-index")
         .name("integrity index (廉情指数)");
-    return new ProbityOutputs(events, delivered, deadLetters, unitStatus);
+    DataStream<DeadLetter> allDeadLetters = deadLetters.get(0);
+    for (DataStream<DeadLetter> more : deadLetters.subList(1, deadLetters.size())) {
+      allDeadLetters = allDeadLetters.union(more);
+    }
+    return new ProbityOutputs(events, delivered, allDeadLetters, unitStatus);
+  }
+
+  /**
+   * The stage of one subject: its stream keyed by the subject, its rules in one operator; none if
+   * no rule judges the subject.
+   */
+  private static <E extends SpecificRecordBase> SingleOutputStreamOperator<Alert> stage(DataStream<E> events,
+      KeySelector<E, String> subject, SubjectStage.Builder<E, Alert> rules, long retention, String topic, String uid,
+      String name, List<DataStream<DeadLetter>> deadLetters) {
+    if (rules.isEmpty()) {
+      return null;
+    }
+    SingleOutputStreamOperator<Alert> stage = events
+        .keyBy(subject, Types.STRING)
+        .transform(name, TypeInformation.of(Alert.class), rules.deduplicate(retention, topic).build())
+        .uid(uid);
+    // A second version of an eventId with other content is a dead letter, not silently dropped.
+    deadLetters.add(stage.getSideOutput(SubjectStage.CONFLICTS));
+    return stage;
+  }
+
+  private static String topic(Map<EventStream, String> sourceNames, EventStream stream) {
+    return sourceNames.getOrDefault(stream, stream.jsonName());
   }
 }

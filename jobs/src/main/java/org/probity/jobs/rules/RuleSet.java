@@ -1,6 +1,9 @@
 package org.probity.jobs.rules;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.rules.approval.ApprovalCaseRule;
 import org.probity.jobs.rules.conflict.ApprovalConflictRule;
 import org.probity.jobs.rules.conflict.ProcurementConflictRule;
@@ -20,6 +23,18 @@ import org.probity.jobs.rules.procurement.TenderBypassRule;
 /** The rules the job runs. A new rule is one class and one line here. */
 public final class RuleSet {
   private RuleSet() {}
+
+  /** The rule classes that raise any of {@code ids} (a class raising several is run whole). */
+  public static List<Rule> of(Set<RuleId> ids) {
+    return all().stream().filter(r -> r.ids().stream().anyMatch(ids::contains)).toList();
+  }
+
+  /** Every rule id the job raises, in the contract's order. */
+  public static Set<RuleId> ids() {
+    Set<RuleId> ids = EnumSet.noneOf(RuleId.class);
+    all().forEach(r -> ids.addAll(r.ids()));
+    return ids;
+  }
 
   public static List<Rule> all() {
     return List.of(

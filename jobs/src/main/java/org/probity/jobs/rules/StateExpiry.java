@@ -1,7 +1,6 @@
 package org.probity.jobs.rules;
 
 import java.io.Serializable;
-import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.TimerService;
@@ -11,7 +10,7 @@ import org.apache.flink.streaming.api.TimerService;
  * retention, or the end of a fiscal year + grace). One event-time timer per key, re-armed lazily
  * when it fires early rather than deleted and re-registered on every event: a busy key costs one
  * small value update per event, and no timer is ever deleted (a delete could hit the instant at
- * which {@link EventTimeOrderedFunction} holds a pending event).
+ * which another of the key's deadlines is due).
  */
 public final class StateExpiry implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,7 +25,7 @@ public final class StateExpiry implements Serializable {
     this.name = name;
   }
 
-  public void open(RuntimeContext context) {
+  public void open(SubjectRule.RuleRuntime context) {
     due = context.getState(new ValueStateDescriptor<>(name, Due.class));
   }
 

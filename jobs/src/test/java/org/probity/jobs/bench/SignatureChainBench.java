@@ -1,5 +1,6 @@
 package org.probity.jobs.bench;
 
+import org.probity.jobs.rules.SubjectStage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -77,7 +78,7 @@ public final class SignatureChainBench {
     for (Backend backend : Backend.values()) {
       Map<String, Supplier<OneInputStreamOperator<PaymentEvent, Alert>>> impls = new LinkedHashMap<>();
       impls.put("cep", () -> cep(parameters));
-      impls.put("keyed", () -> new KeyedProcessOperator<>(new KeyedSignatureChain(parameters)));
+      impls.put("keyed", () -> SubjectStage.<PaymentEvent, Alert>of(PaymentEvent.class).rule(new KeyedSignatureChain(parameters)).build());
       Map<String, long[]> rates = new LinkedHashMap<>();
       for (String impl : impls.keySet()) {
         time(impls.get(impl), backend, input);

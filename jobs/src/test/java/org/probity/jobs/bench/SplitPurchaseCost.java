@@ -1,5 +1,7 @@
 package org.probity.jobs.bench;
 
+import org.probity.jobs.rules.SubjectStage;
+import org.probity.jobs.rules.SubjectRule;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
@@ -69,10 +71,10 @@ public final class SplitPurchaseCost {
   }
 
   private static void run(Scenario s, StateBackend backend, boolean print) throws Exception {
-    KeyedProcessFunction<String, ProcurementEvent, Alert> function = s.supplierWindow()
+    SubjectRule<ProcurementEvent, Alert> function = s.supplierWindow()
         ? new SupplierWindowSplit(CONFIG) : new CategoryYearSplit(CONFIG);
     KeyedOneInputStreamOperatorTestHarness<String, ProcurementEvent, Alert> harness =
-        new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(function), e -> "U01|SUP-1|家具",
+        new KeyedOneInputStreamOperatorTestHarness<>(SubjectStage.<ProcurementEvent, Alert>of(ProcurementEvent.class).rule(function).build(), e -> "U01|SUP-1|家具",
             Types.STRING);
     harness.setStateBackend(backend);
     harness.open();

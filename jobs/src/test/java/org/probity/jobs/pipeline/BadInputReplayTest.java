@@ -65,8 +65,10 @@ class BadInputReplayTest {
     }
     String original = lines.get(at);
     ApprovalEvent first = json.read(MAPPER.readTree(original), ApprovalEvent.class);
-    // The same eventId with other content (another case): before, it was dropped as a repeat, unseen.
-    String conflicting = original.replace("\"caseId\":\"" + first.getCaseId() + "\"", "\"caseId\":\"CASE-FORGED\"");
+    // The same eventId with other content (another applicant): before, it was dropped as a repeat, unseen.
+    // (A repeated eventId is the same event, so of the same subject: de-duplication is the subject's.)
+    String conflicting = original.replace("\"applicantId\":\"" + first.getApplicantId() + "\"",
+        "\"applicantId\":\"FORGED\"");
     assertThat(conflicting).isNotEqualTo(original);
     lines.add(at + 1, conflicting);
     Files.write(events, lines);

@@ -1,6 +1,9 @@
 package org.probity.jobs.testing;
 
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.probity.jobs.rules.SubjectRule;
+import org.probity.jobs.rules.SubjectStage;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -11,8 +14,6 @@ import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
@@ -39,10 +40,10 @@ public final class CapturedMetrics extends UnregisteredMetricGroups.Unregistered
     return counter.getCount();
   }
 
-  /** An opened harness around a keyed function (String key) whose metrics land here. */
-  public <IN, OUT> KeyedOneInputStreamOperatorTestHarness<String, IN, OUT> open(
-      KeyedProcessFunction<String, IN, OUT> function, KeySelector<IN, String> key) throws Exception {
-    return open(new KeyedProcessOperator<>(function), key);
+  /** An opened harness around one rule in a subject stage (String key) whose metrics land here. */
+  public <IN extends SpecificRecordBase, OUT> KeyedOneInputStreamOperatorTestHarness<String, IN, OUT> open(
+      SubjectRule<IN, OUT> rule, KeySelector<IN, String> key, Class<IN> type) throws Exception {
+    return open(SubjectStage.<IN, OUT>of(type).rule(rule).build(), key);
   }
 
   /** An opened harness around a keyed operator (String key) whose metrics land here. */

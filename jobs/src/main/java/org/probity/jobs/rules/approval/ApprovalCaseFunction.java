@@ -12,7 +12,7 @@ import org.probity.jobs.calendar.WorkingDayCalendar;
 import org.probity.jobs.config.ApprovalParameters;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.ReferenceData;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.schema.Alert;
 import org.probity.schema.ApprovalAction;
 import org.probity.schema.ApprovalEvent;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * year the calendar has no data for is counted Monday–Friday, counted in
  * {@code deadlinesWithoutCalendar} and logged once per year.
  */
-final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, ApprovalEvent, Alert> {
+final class ApprovalCaseFunction extends SubjectRule<ApprovalEvent, Alert> {
   /** Item codes remembered for the once-per-code log line; past this they are still counted. */
   private static final int MAX_LOGGED_ITEM_CODES = 10_000;
   private static final long serialVersionUID = 1L;
@@ -69,7 +69,6 @@ final class ApprovalCaseFunction extends EventTimeOrderedFunction<String, Approv
   private transient Set<String> unknownItemsLogged;
 
   ApprovalCaseFunction(ProbityConfig config, WorkingDayCalendar calendar) {
-    super(ApprovalEvent.class);
     this.parameters = config.approval();
     this.reference = config.reference();
     this.calendar = calendar;

@@ -1,18 +1,17 @@
 package org.probity.jobs.rules.approval;
 
-import org.apache.flink.streaming.api.datastream.DataStream;
+import java.util.Set;
+import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.calendar.WorkingDayCalendar;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.pipeline.EventStreams;
 import org.probity.jobs.rules.Rule;
-import org.probity.schema.Alert;
-import org.probity.schema.ApprovalEvent;
+import org.probity.jobs.rules.Subjects;
 
 /**
  * 行政审批电子监察: APPROVAL_OVERDUE ({@link OverdueLadder}), APPROVAL_PROCEDURE
  * ({@link ProcedureCheck}), APPROVAL_FEE ({@link FeeCheck}) and APPROVAL_SUSPENSION_ABUSE
  * ({@link SuspensionAbuseCheck}) of contract.md, each its own small class, run by one keyed
- * operator per case ({@link ApprovalCaseFunction}) rather than four:
+ * rule of the case's stage ({@link ApprovalCaseFunction}) rather than four:
  *
  * <ul>
  *   <li>each event of a case is buffered for event-time order once, not four times, and the
@@ -27,12 +26,13 @@ import org.probity.schema.ApprovalEvent;
  */
 public final class ApprovalCaseRule implements Rule {
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    WorkingDayCalendar calendar = WorkingDayCalendar.of(config);
-    return events.approvals()
-        .keyBy(ApprovalEvent::getCaseId)
-        .process(new ApprovalCaseFunction(config, calendar))
-        .uid("rule-approval-case")
-        .name("APPROVAL_* per case");
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.APPROVAL_OVERDUE, RuleId.APPROVAL_PROCEDURE, RuleId.APPROVAL_FEE,
+        RuleId.APPROVAL_SUSPENSION_ABUSE);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
+    subjects.cases().rule(new ApprovalCaseFunction(config, WorkingDayCalendar.of(config)));
   }
 }

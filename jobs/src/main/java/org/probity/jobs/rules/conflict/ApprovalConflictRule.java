@@ -1,5 +1,7 @@
 package org.probity.jobs.rules.conflict;
 
+import org.probity.jobs.rules.Filtered;
+import org.probity.jobs.rules.Subjects;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.flink.api.common.state.MapState;
@@ -13,8 +15,7 @@ import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.ReferenceData;
-import org.probity.jobs.pipeline.EventStreams;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.jobs.rules.Rule;
 import org.probity.jobs.rules.StateExpiry;
 import org.probity.schema.Alert;
@@ -40,16 +41,15 @@ import org.probity.schema.SubjectType;
 public final class ApprovalConflictRule implements Rule {
 
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.CONFLICT_OF_INTEREST);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
     ReferenceData reference = config.reference();
     Set<String> parties = relatedParties(reference);
-    return events.approvals()
-        .filter(e -> mayConflict(e, reference, parties))
-        .name("CONFLICT_OF_INTEREST approvals naming a related party")
-        .keyBy(ApprovalEvent::getCaseId)
-        .process(new Detect(config))
-        .uid("rule-conflict-of-interest-approval")
-        .name("CONFLICT_OF_INTEREST approval");
+    subjects.cases().rule(Filtered.only(e -> mayConflict(e, reference, parties), new Detect(config)));
   }
 
   /** Every party id that is some official's related party. */
@@ -74,7 +74,7 @@ public final class ApprovalConflictRule implements Rule {
   /** The applicant as an event of the case named it. */
   public record NamedApplicant(String applicantId, String eventId) {}
 
-  static final class Detect extends EventTimeOrderedFunction<String, ApprovalEvent, Alert> {
+  static final class Detect extends SubjectRule<ApprovalEvent, Alert> {
     private static final long serialVersionUID = 1L;
     private final ReferenceData reference;
     private final long retentionMillis;
@@ -83,7 +83,6 @@ public final class ApprovalConflictRule implements Rule {
     private transient MapState<String, Boolean> alertedOfficials;
 
     Detect(ProbityConfig config) {
-      super(ApprovalEvent.class);
       this.reference = config.reference();
       this.retentionMillis = config.approval().caseRetentionDays() * 86_400_000L;
     }

@@ -1,5 +1,8 @@
 package org.probity.jobs.rules.conflict;
 
+import org.probity.jobs.rules.Filtered;
+import org.probity.jobs.rules.Subjects;
+import java.util.Set;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -10,8 +13,7 @@ import org.probity.jobs.alert.Money;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.ReferenceData;
-import org.probity.jobs.pipeline.EventStreams;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.jobs.rules.Rule;
 import org.probity.jobs.rules.StateExpiry;
 import org.probity.schema.Alert;
@@ -36,15 +38,14 @@ import org.probity.schema.SubjectType;
 public final class ProcurementConflictRule implements Rule {
 
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.CONFLICT_OF_INTEREST);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
     ReferenceData reference = config.reference();
-    return events.procurement()
-        .filter(e -> conflicted(e, reference))
-        .name("CONFLICT_OF_INTEREST procurement by a related official")
-        .keyBy(ProcurementEvent::getProcurementId)
-        .process(new Detect(config))
-        .uid("rule-conflict-of-interest-procurement")
-        .name("CONFLICT_OF_INTEREST procurement");
+    subjects.procurements().rule(Filtered.only(e -> conflicted(e, reference), new Detect(config)));
   }
 
   static boolean conflicted(ProcurementEvent e, ReferenceData reference) {
@@ -52,7 +53,7 @@ public final class ProcurementConflictRule implements Rule {
         && reference.related(e.getActorId(), e.getSupplierId());
   }
 
-  static final class Detect extends EventTimeOrderedFunction<String, ProcurementEvent, Alert> {
+  static final class Detect extends SubjectRule<ProcurementEvent, Alert> {
     private static final long serialVersionUID = 1L;
     private final ReferenceData reference;
     private final long retentionMillis;
@@ -60,7 +61,6 @@ public final class ProcurementConflictRule implements Rule {
     private transient MapState<String, Boolean> alertedOfficials;
 
     Detect(ProbityConfig config) {
-      super(ProcurementEvent.class);
       this.reference = config.reference();
       this.retentionMillis = config.procurement().procurementRetentionDays() * 86_400_000L;
     }

@@ -1,5 +1,7 @@
 package org.probity.jobs.rules.decision;
 
+import org.probity.jobs.rules.Subjects;
+import java.util.Set;
 import java.time.LocalDate;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -12,8 +14,7 @@ import org.apache.flink.util.Collector;
 import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.pipeline.EventStreams;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.jobs.rules.Rule;
 import org.probity.schema.Alert;
 import org.probity.schema.DecisionEvent;
@@ -40,19 +41,20 @@ public final class AgendaNoticeRule implements Rule {
   public static final String LATE_NOTICE = "LATE_NOTICE";
 
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    return events.decisions()
-        .keyBy(DecisionEvent::getMeetingId)
-        .process(new Detect(config))
-        .uid("rule-decision-agenda-notice")
-        .name("DECISION_AGENDA_NOTICE");
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.DECISION_AGENDA_NOTICE);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
+    subjects.meetings().rule(new Detect(config));
   }
 
   static String subject(DecisionEvent e) {
     return e.getMeetingId() + "/" + e.getTopicId();
   }
 
-  static final class Detect extends EventTimeOrderedFunction<String, DecisionEvent, Alert> {
+  static final class Detect extends SubjectRule<DecisionEvent, Alert> {
     private static final long serialVersionUID = 1L;
     private final ProbityConfig config;
     private transient ValueState<DecisionEvent> opened;
@@ -61,7 +63,6 @@ public final class AgendaNoticeRule implements Rule {
     private transient ValueState<Long> forgetAt;
 
     Detect(ProbityConfig config) {
-      super(DecisionEvent.class);
       this.config = config;
     }
 

@@ -1,5 +1,8 @@
 package org.probity.jobs.rules.decision;
 
+import org.probity.jobs.rules.Filtered;
+import org.probity.jobs.rules.Subjects;
+import java.util.Set;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -11,8 +14,7 @@ import org.apache.flink.util.Collector;
 import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.pipeline.EventStreams;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.jobs.rules.Rule;
 import org.probity.schema.Alert;
 import org.probity.schema.DecisionAction;
@@ -39,17 +41,16 @@ public final class PrincipalNotLastRule implements Rule {
   public static final String PRINCIPAL_NOT_LAST = "PRINCIPAL_NOT_LAST";
 
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    return events.decisions()
-        .filter(e -> e.getAction() == DecisionAction.STATEMENT)
-        .name("DECISION_PRINCIPAL_NOT_LAST statements")
-        .keyBy(DecisionEvent::getMeetingId)
-        .process(new Detect(config))
-        .uid("rule-decision-principal-not-last")
-        .name("DECISION_PRINCIPAL_NOT_LAST");
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.DECISION_PRINCIPAL_NOT_LAST);
   }
 
-  static final class Detect extends EventTimeOrderedFunction<String, DecisionEvent, Alert> {
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
+    subjects.meetings().rule(Filtered.only(e -> e.getAction() == DecisionAction.STATEMENT, new Detect(config)));
+  }
+
+  static final class Detect extends SubjectRule<DecisionEvent, Alert> {
     private static final long serialVersionUID = 1L;
     private final long retentionMillis;
     private transient MapState<String, DecisionEvent> principalFirst;
@@ -58,7 +59,6 @@ public final class PrincipalNotLastRule implements Rule {
     private transient ValueState<Long> forgetAt;
 
     Detect(ProbityConfig config) {
-      super(DecisionEvent.class);
       this.retentionMillis = config.decision().meetingRetentionDays() * 86_400_000L;
     }
 

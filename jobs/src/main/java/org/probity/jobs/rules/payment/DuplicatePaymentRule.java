@@ -1,9 +1,11 @@
 package org.probity.jobs.rules.payment;
 
+import org.apache.flink.util.OutputTag;
+import org.probity.jobs.rules.SubjectStage;
+import org.probity.jobs.rules.Subjects;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichFilterFunction;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
@@ -15,8 +17,7 @@ import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.Money;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.pipeline.EventStreams;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.jobs.rules.Rule;
 import org.probity.schema.Alert;
 import org.probity.schema.PaymentAction;
@@ -49,16 +50,21 @@ public final class DuplicatePaymentRule implements Rule {
   public static final int VERSION = 1;
   public static final String SAME_INVOICE = "SAME_INVOICE";
 
+  /** The PAIDs the rule compares, from the voucher's stage. */
+  static final OutputTag<PaymentEvent> PAYMENTS = new OutputTag<>("duplicate-payment-candidates") {};
+
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    return VoucherFacts.of(events.payments(), config)
-        .filter(new Screen())
-        .uid("rule-payment-duplicate-screen")
-        .name("PAYMENT_DUPLICATE screen")
-        .keyBy(DuplicatePaymentRule::key, Types.STRING)
-        .process(new Detect(config))
-        .uid("rule-payment-duplicate")
-        .name("PAYMENT_DUPLICATE");
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.PAYMENT_DUPLICATE);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
+    subjects.vouchers().feed(PAYMENTS, new Screen());
+    subjects.downstream(stages -> Subjects.keyedStage(Subjects.feed(stages.vouchers(), PAYMENTS),
+        DuplicatePaymentRule::key,
+        SubjectStage.<PaymentEvent, Alert>of(PaymentEvent.class).rule(new Detect(config)).build(),
+        "rule-payment-duplicate", "PAYMENT_DUPLICATE"));
   }
 
   static boolean judged(PaymentEvent e) {
@@ -70,18 +76,23 @@ public final class DuplicatePaymentRule implements Rule {
    * out) and the voucher's payee and amount; one without either is a voucher-facts gap, counted, not
    * judged.
    */
-  static final class Screen extends RichFilterFunction<PaymentEvent> {
+  static final class Screen extends org.probity.jobs.rules.Screen<PaymentEvent> {
     private static final long serialVersionUID = 1L;
     private transient ReferenceGaps gaps;
 
     @Override
-    public void open(OpenContext context) {
+    protected String stateName() {
+      return "duplicate-payment-screen";
+    }
+
+    @Override
+    protected void openState() {
       gaps = new ReferenceGaps(getRuntimeContext().getMetricGroup(), RuleId.PAYMENT_DUPLICATE,
           "does not compare this payment with earlier ones", ReferenceGaps.Gap.VOUCHER_FACTS);
     }
 
     @Override
-    public boolean filter(PaymentEvent e) {
+    protected boolean passes(PaymentEvent e) {
       if (!judged(e)) {
         return false;
       }
@@ -99,14 +110,13 @@ public final class DuplicatePaymentRule implements Rule {
     return e.getPayeeId() + '|' + e.getAmountFen() + '|' + e.getInvoiceNo();
   }
 
-  static final class Detect extends EventTimeOrderedFunction<String, PaymentEvent, Alert> {
+  static final class Detect extends SubjectRule<PaymentEvent, Alert> {
     private static final long serialVersionUID = 1L;
     private final long windowMillis;
     private transient ListState<PaymentEvent> paid;
     private transient MapState<String, Long> raised;
 
     Detect(ProbityConfig config) {
-      super(PaymentEvent.class);
       this.windowMillis = config.payment().duplicateWindowDays() * 86_400_000L;
     }
 

@@ -9,7 +9,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 import org.probity.jobs.config.PaymentParameters;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.schema.Alert;
 import org.probity.schema.PaymentEvent;
 
@@ -27,14 +27,13 @@ import org.probity.schema.PaymentEvent;
  * seeks scan the tombstones of every emptied voucher after it (FLINK-40584), which made the CEP
  * operator the whole pipeline's bottleneck on RocksDB (docs/benchmarks.md).
  */
-public final class KeyedSignatureChain extends EventTimeOrderedFunction<String, PaymentEvent, Alert> {
+public final class KeyedSignatureChain extends SubjectRule<PaymentEvent, Alert> {
   private static final long serialVersionUID = 1L;
   private final long windowMillis;
   private transient ListState<PaymentEvent> signatures;
   private transient ValueState<Long> pruneAt;
 
   public KeyedSignatureChain(PaymentParameters parameters) {
-    super(PaymentEvent.class);
     this.windowMillis = parameters.signatureWindowDays() * 86_400_000L;
   }
 

@@ -1,12 +1,14 @@
 package org.probity.jobs.rules.payment;
 
+import org.apache.flink.util.OutputTag;
+import org.probity.jobs.rules.Subjects;
+import java.util.Set;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichFilterFunction;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
@@ -22,7 +24,6 @@ import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.Money;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.pipeline.EventStreams;
 import org.probity.jobs.rules.ReferenceGaps;
 import org.probity.jobs.rules.Rule;
 import org.probity.schema.Alert;
@@ -86,20 +87,27 @@ public final class LargeWithoutDecisionRule implements Rule {
   public static final String DECISION_AFTER_PAYMENT = "DECISION_AFTER_PAYMENT";
   public static final String AMOUNT_EXCEEDS_DECISION = "AMOUNT_EXCEEDS_DECISION";
 
+  /** Large payments, from the voucher's stage. */
+  static final OutputTag<PaymentEvent> LARGE = new OutputTag<>("large-payments") {};
+  /** Collective decisions, from the meeting's stage. */
+  static final OutputTag<DecisionEvent> DECIDED = new OutputTag<>("collective-decisions") {};
+
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    DataStream<PaymentEvent> large = VoucherFacts.of(events.payments(), config)
-        .filter(new LargePayments(config))
-        .uid("rule-payment-large-without-decision-screen")
-        .name("PAYMENT_LARGE_WITHOUT_DECISION screen");
-    DataStream<DecisionEvent> decided = events.decisions()
-        .filter(d -> d.getAction() == DecisionAction.DECIDED)
-        .name("PAYMENT_LARGE_WITHOUT_DECISION decisions");
-    return large.connect(decided)
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.PAYMENT_LARGE_WITHOUT_DECISION);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
+    subjects.vouchers().feed(LARGE, new LargePayments(config));
+    subjects.meetings().feed(DECIDED,
+        org.probity.jobs.rules.Screen.of("collective-decisions", d -> d.getAction() == DecisionAction.DECIDED));
+    subjects.downstream(stages -> Subjects.feed(stages.vouchers(), LARGE)
+        .connect(Subjects.feed(stages.meetings(), DECIDED))
         .keyBy(LargeWithoutDecisionRule::key, LargeWithoutDecisionRule::key, Types.STRING)
         .process(new Join(config), TypeInformation.of(Alert.class))
         .uid("rule-payment-large-without-decision")
-        .name("PAYMENT_LARGE_WITHOUT_DECISION");
+        .name("PAYMENT_LARGE_WITHOUT_DECISION"));
   }
 
   static String key(PaymentEvent p) {
@@ -116,7 +124,7 @@ public final class LargeWithoutDecisionRule implements Rule {
   }
 
   /** PAID at or above the unit's large-funds threshold. */
-  static final class LargePayments extends RichFilterFunction<PaymentEvent> {
+  static final class LargePayments extends org.probity.jobs.rules.Screen<PaymentEvent> {
     private static final long serialVersionUID = 1L;
     private final ProbityConfig config;
     private transient ReferenceGaps gaps;
@@ -127,7 +135,12 @@ public final class LargeWithoutDecisionRule implements Rule {
     }
 
     @Override
-    public void open(OpenContext context) {
+    protected String stateName() {
+      return "large-payments";
+    }
+
+    @Override
+    protected void openState() {
       gaps = new ReferenceGaps(getRuntimeContext().getMetricGroup(), RuleId.PAYMENT_LARGE_WITHOUT_DECISION,
           "judges its payments against the default large-funds threshold", ReferenceGaps.Gap.UNKNOWN_UNIT);
       factGaps = new ReferenceGaps(getRuntimeContext().getMetricGroup(), RuleId.PAYMENT_LARGE_WITHOUT_DECISION,
@@ -135,7 +148,7 @@ public final class LargeWithoutDecisionRule implements Rule {
     }
 
     @Override
-    public boolean filter(PaymentEvent e) {
+    protected boolean passes(PaymentEvent e) {
       if (e.getAction() != PaymentAction.PAID) {
         return false;
       }

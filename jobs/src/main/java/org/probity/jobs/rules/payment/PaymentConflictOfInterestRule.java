@@ -1,9 +1,10 @@
 package org.probity.jobs.rules.payment;
 
+import org.probity.jobs.rules.Subjects;
+import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.pipeline.EventStreams;
 import org.probity.jobs.rules.ReferenceGaps;
 import org.probity.jobs.rules.Rule;
 import org.probity.jobs.rules.conflict.ConflictOfInterest;
@@ -23,8 +24,13 @@ import org.probity.schema.SubjectType;
 public final class PaymentConflictOfInterestRule implements Rule {
 
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    return SignatureChecks.apply(events.payments(), config, new Check(), "rule-payment-conflict-of-interest");
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.CONFLICT_OF_INTEREST);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
+    subjects.vouchers().rule(new SignatureChecks.PerSigner(new Check(), config));
   }
 
   static final class Check implements SignatureCheck {

@@ -1,11 +1,12 @@
 package org.probity.jobs.rules.payment;
 
+import org.probity.jobs.rules.Subjects;
+import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.ReferenceData;
-import org.probity.jobs.pipeline.EventStreams;
 import org.probity.jobs.rules.ReferenceGaps;
 import org.probity.jobs.rules.Rule;
 import org.probity.schema.Alert;
@@ -31,8 +32,13 @@ public final class PrincipalDirectRule implements Rule {
   static final String PRINCIPAL_ROLE = "PRINCIPAL";
 
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    return SignatureChecks.apply(events.payments(), config, new Check(), "rule-payment-principal-direct");
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.PAYMENT_PRINCIPAL_DIRECT);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
+    subjects.vouchers().rule(new SignatureChecks.PerSigner(new Check(), config));
   }
 
   static final class Check implements SignatureCheck {

@@ -1,5 +1,10 @@
 package org.probity.jobs.rules.payment;
 
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.util.OutputTag;
+import org.probity.jobs.rules.Filtered;
+import org.probity.jobs.rules.Subjects;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -23,7 +28,6 @@ import org.probity.jobs.alert.Money;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.PaymentParameters;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.pipeline.EventStreams;
 import org.probity.jobs.rules.RestampLateEvents;
 import org.probity.jobs.rules.Rule;
 import org.probity.schema.Alert;
@@ -87,27 +91,37 @@ public final class SignatureChainRule implements Rule {
 
   static final String SIGNING = "signing";
   static final String PAID = "paid";
-  /** Ties in event time go by eventId, as in {@link org.probity.jobs.rules.EventTimeOrderedFunction}. */
+  /** Ties in event time go by eventId, as in {@link org.probity.jobs.rules.SubjectStage}. */
   public static final EventComparator<PaymentEvent> BY_EVENT_ID = (a, b) -> a.getEventId().compareTo(b.getEventId());
 
+  /** The voucher's signatures, returns and payments, for the CEP engine. */
+  static final OutputTag<PaymentEvent> STEPS = new OutputTag<>("signature-chain-steps") {};
+
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    DataStream<PaymentEvent> steps = VoucherFacts.of(events.payments(), config)
-        .filter(e -> e.getAction() != PaymentAction.SUBMITTED)
-        .name("PAYMENT_SIGNATURE_CHAIN signatures, returns and payments");
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.PAYMENT_SIGNATURE_CHAIN);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
     if (config.payment().signatureChainEngine() == PaymentParameters.SignatureChainEngine.KEYED) {
-      return steps.keyBy(PaymentEvent::getVoucherId)
-          .process(new KeyedSignatureChain(config.payment()), TypeInformation.of(Alert.class))
-          .uid("rule-payment-signature-chain-keyed")
-          .name("PAYMENT_SIGNATURE_CHAIN keyed");
+      subjects.vouchers().rule(Filtered.only(e -> e.getAction() != PaymentAction.SUBMITTED,
+          new KeyedSignatureChain(config.payment())));
+      return;
     }
-    DataStream<PaymentEvent> neverLate = steps
-        .transform("restamp late payments", TypeInformation.of(PaymentEvent.class), new RestampLateEvents<>())
-        .uid("rule-payment-signature-chain-restamp");
-    return CEP.pattern(neverLate.keyBy(PaymentEvent::getVoucherId), pattern(config.payment()), BY_EVENT_ID)
-        .process(new Judge(), TypeInformation.of(Alert.class))
-        .uid("rule-payment-signature-chain")
-        .name("PAYMENT_SIGNATURE_CHAIN");
+    subjects.vouchers().feed(STEPS,
+        org.probity.jobs.rules.Screen.of("signature-chain-steps", e -> e.getAction() != PaymentAction.SUBMITTED));
+    subjects.downstream(stages -> {
+      // The feed leaves the voucher's stage partitioned by voucherId already: no second exchange.
+      DataStream<PaymentEvent> neverLate = Subjects.feed(stages.vouchers(), STEPS)
+          .transform("restamp late payments", TypeInformation.of(PaymentEvent.class), new RestampLateEvents<>())
+          .uid("rule-payment-signature-chain-restamp");
+      return CEP.pattern(DataStreamUtils.reinterpretAsKeyedStream(neverLate, PaymentEvent::getVoucherId, Types.STRING),
+              pattern(config.payment()), BY_EVENT_ID)
+          .process(new Judge(), TypeInformation.of(Alert.class))
+          .uid("rule-payment-signature-chain")
+          .name("PAYMENT_SIGNATURE_CHAIN");
+    });
   }
 
   /**

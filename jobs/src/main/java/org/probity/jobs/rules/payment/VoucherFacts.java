@@ -1,17 +1,13 @@
 package org.probity.jobs.rules.payment;
 
-import java.util.Map;
 import java.util.Objects;
-import java.util.WeakHashMap;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.util.Collector;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.jobs.rules.StateExpiry;
 import org.probity.schema.PaymentAction;
 import org.probity.schema.PaymentEvent;
@@ -53,18 +49,15 @@ import org.probity.schema.PaymentEvent;
  * payment rule forgets a voucher (its signature chain, its per-signer memory); the tombstone and its
  * timer for {@code dedupRetentionDays} after the PAID; then nothing of it remains.
  *
- * <p>Built once per payment stream ({@link #of}): every rule that calls it gets the same operator
- * (uid {@code payment-voucher-facts}), so the facts are derived in one place and held once.
+ * <p>The prelude of the voucher's stage ({@link org.probity.jobs.rules.Subjects}): every payment rule
+ * of the stage, and every feed out of it, sees the events it passes on, so the facts are derived in
+ * one place and held once.
  */
-public final class VoucherFacts extends EventTimeOrderedFunction<String, PaymentEvent, PaymentEvent> {
+public final class VoucherFacts extends SubjectRule<PaymentEvent, PaymentEvent> {
   private static final long serialVersionUID = 1L;
-  public static final String UID = "payment-voucher-facts";
   public static final String DISAGREEING = "voucherFactsDisagreeing";
   /** Events of a voucher after its PAID that were dropped (re-sends), as the approval case counts its own. */
   public static final String LATE_EVENTS_OF_ENDED = "lateEventsOfEndedSubjects";
-
-  /** Stages already built, by their input stream (weakly: a finished job's graph can go). */
-  private static final Map<DataStream<PaymentEvent>, DataStream<PaymentEvent>> BUILT = new WeakHashMap<>();
 
   /** A voucher's facts as its SUBMITTED and PAID events stated them: a Flink POJO (no Kryo). */
   public static final class Facts {
@@ -95,20 +88,8 @@ public final class VoucherFacts extends EventTimeOrderedFunction<String, Payment
   private transient Counter lateEventsOfEnded;
 
   public VoucherFacts(ProbityConfig config) {
-    super(PaymentEvent.class);
     this.windowMillis = config.payment().signatureWindowDays() * 86_400_000L;
     this.tombstoneMillis = config.dedupRetentionDays() * 86_400_000L;
-  }
-
-  /** The payments with the voucher's facts filled in; one stage per input stream, however many rules ask. */
-  public static DataStream<PaymentEvent> of(DataStream<PaymentEvent> payments, ProbityConfig config) {
-    synchronized (BUILT) {
-      return BUILT.computeIfAbsent(payments, p -> p
-          .keyBy(PaymentEvent::getVoucherId, Types.STRING)
-          .process(new VoucherFacts(config), TypeInformation.of(PaymentEvent.class))
-          .uid(UID)
-          .name("payment voucher facts"));
-    }
   }
 
   @Override

@@ -1,5 +1,7 @@
 package org.probity.jobs.rules.procurement;
 
+import org.probity.jobs.rules.Filtered;
+import org.probity.jobs.rules.Subjects;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,8 +23,7 @@ import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.Money;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.pipeline.EventStreams;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.jobs.rules.Rule;
 import org.probity.jobs.rules.StateExpiry;
 import org.probity.schema.Alert;
@@ -64,14 +65,15 @@ public final class BidRiggingRule implements Rule {
   public static final String BID_AFTER_OPENING = "BID_AFTER_OPENING";
 
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    return events.procurement()
-        .filter(e -> e.getAction() == ProcurementAction.BID_SUBMITTED || e.getAction() == ProcurementAction.BIDS_OPENED)
-        .name("PROCUREMENT_BID_RIGGING bids and openings")
-        .keyBy(ProcurementEvent::getProcurementId)
-        .process(new Detect(config))
-        .uid("rule-procurement-bid-rigging")
-        .name("PROCUREMENT_BID_RIGGING");
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.PROCUREMENT_BID_RIGGING);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
+    subjects.procurements().rule(Filtered.only(
+        e -> e.getAction() == ProcurementAction.BID_SUBMITTED || e.getAction() == ProcurementAction.BIDS_OPENED,
+        new Detect(config)));
   }
 
   /** One bid as submitted. */
@@ -81,7 +83,7 @@ public final class BidRiggingRule implements Rule {
   public record Opening(String eventId, long time, String unitId, String openerId, boolean sharedFingerprint,
       boolean identicalBids, boolean closeBids) {}
 
-  static final class Detect extends EventTimeOrderedFunction<String, ProcurementEvent, Alert> {
+  static final class Detect extends SubjectRule<ProcurementEvent, Alert> {
     private static final long serialVersionUID = 1L;
     private static final Comparator<Bid> IN_EVENT_TIME =
         Comparator.comparingLong(Bid::time).thenComparing(Bid::eventId);
@@ -93,7 +95,6 @@ public final class BidRiggingRule implements Rule {
     private transient ValueState<Opening> opening;
 
     Detect(ProbityConfig config) {
-      super(ProcurementEvent.class);
       this.closeBidsPercent = config.procurement().closeBidsPercent();
       this.retentionMillis = config.procurement().procurementRetentionDays() * 86_400_000L;
     }

@@ -13,7 +13,7 @@ import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.Money;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.jobs.rules.StateExpiry;
 import org.probity.schema.Alert;
 import org.probity.schema.AlertStatus;
@@ -39,7 +39,7 @@ import org.probity.schema.SubjectType;
  * is judged with what is left (a fresh sum). An order without a category cannot be placed in a
  * sum: it is counted in the metric {@code ordersWithoutCategory} and skipped.
  */
-public final class CategoryYearSplit extends EventTimeOrderedFunction<String, ProcurementEvent, Alert> {
+public final class CategoryYearSplit extends SubjectRule<ProcurementEvent, Alert> {
   private static final long serialVersionUID = 1L;
 
   /** One counted order. */
@@ -56,7 +56,6 @@ public final class CategoryYearSplit extends EventTimeOrderedFunction<String, Pr
   private transient Counter ordersWithoutCategory;
 
   public CategoryYearSplit(ProbityConfig config) {
-    super(ProcurementEvent.class);
     this.config = config;
     this.graceMillis = config.procurement().yearEndGraceDays() * 86_400_000L;
   }

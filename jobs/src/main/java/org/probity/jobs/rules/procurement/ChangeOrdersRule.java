@@ -1,5 +1,8 @@
 package org.probity.jobs.rules.procurement;
 
+import org.probity.jobs.rules.Filtered;
+import org.probity.jobs.rules.Subjects;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
@@ -13,8 +16,7 @@ import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.Money;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.pipeline.EventStreams;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.jobs.rules.Rule;
 import org.probity.jobs.rules.StateExpiry;
 import org.probity.schema.Alert;
@@ -46,14 +48,15 @@ public final class ChangeOrdersRule implements Rule {
   public static final String CHANGE_OVER_LIMIT = "CHANGE_OVER_LIMIT";
 
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    return events.procurement()
-        .filter(e -> e.getAction() == ProcurementAction.AWARDED || e.getAction() == ProcurementAction.CHANGE_ORDER)
-        .name("PROCUREMENT_CHANGE_ORDERS awards and change orders")
-        .keyBy(ProcurementEvent::getProcurementId)
-        .process(new Detect(config))
-        .uid("rule-procurement-change-orders")
-        .name("PROCUREMENT_CHANGE_ORDERS");
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.PROCUREMENT_CHANGE_ORDERS);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
+    subjects.procurements().rule(Filtered.only(
+        e -> e.getAction() == ProcurementAction.AWARDED || e.getAction() == ProcurementAction.CHANGE_ORDER,
+        new Detect(config)));
   }
 
   /** One change order without a decisionRef. */
@@ -62,7 +65,7 @@ public final class ChangeOrdersRule implements Rule {
   /** The award (null until seen), the undecided sum and whether the alert is raised. */
   public record Contract(String awardEventId, Long awardedFen, long undecidedFen, boolean raised) {}
 
-  static final class Detect extends EventTimeOrderedFunction<String, ProcurementEvent, Alert> {
+  static final class Detect extends SubjectRule<ProcurementEvent, Alert> {
     private static final long serialVersionUID = 1L;
     private final double limitPercent;
     private final long retentionMillis;
@@ -72,7 +75,6 @@ public final class ChangeOrdersRule implements Rule {
     private transient Counter changeOrdersWithoutAward;
 
     Detect(ProbityConfig config) {
-      super(ProcurementEvent.class);
       this.limitPercent = config.procurement().changeOrderLimitPercent();
       this.retentionMillis = config.procurement().procurementRetentionDays() * 86_400_000L;
     }

@@ -5,7 +5,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 import org.probity.jobs.config.ProcurementParameters;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.jobs.rules.StateExpiry;
 import org.probity.schema.ProcurementEvent;
 
@@ -17,14 +17,13 @@ import org.probity.schema.ProcurementEvent;
  * after its last order or award, which outlasts both the supplier window and the fiscal year an
  * award can still fall in.
  */
-final class FirstOrderOfProcurement extends EventTimeOrderedFunction<String, ProcurementEvent, ProcurementEvent> {
+final class FirstOrderOfProcurement extends SubjectRule<ProcurementEvent, ProcurementEvent> {
   private static final long serialVersionUID = 1L;
   private final long retentionMillis;
   private final StateExpiry expiry = new StateExpiry("first-order-expiry");
   private transient ValueState<Boolean> passed;
 
   FirstOrderOfProcurement(ProcurementParameters parameters) {
-    super(ProcurementEvent.class);
     this.retentionMillis = parameters.procurementRetentionDays() * 86_400_000L;
   }
 

@@ -1,9 +1,14 @@
 package org.probity.jobs.rules.procurement;
 
+import org.apache.flink.util.OutputTag;
+import org.probity.jobs.rules.Filtered;
+import org.probity.jobs.rules.SubjectStage;
+import org.probity.jobs.rules.Subjects;
+import org.probity.jobs.alert.RuleId;
+import java.util.Set;
 import java.time.ZoneId;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.pipeline.EventStreams;
 import org.probity.jobs.rules.Rule;
 import org.probity.schema.Alert;
 import org.probity.schema.ProcurementAction;
@@ -30,28 +35,31 @@ public final class SplitPurchaseRule implements Rule {
   public static final String SAME_SUPPLIER_WINDOW = "SAME_SUPPLIER_WINDOW";
   public static final String SAME_CATEGORY_YEAR = "SAME_CATEGORY_YEAR";
 
+  /** The first order or award of each procurement, for the split stages. */
+  static final OutputTag<ProcurementEvent> PURCHASES = new OutputTag<>("split-purchase-orders") {};
+
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    DataStream<ProcurementEvent> purchases = events.procurement()
-        .filter(SplitPurchaseRule::isPurchase)
-        .name("PROCUREMENT_SPLIT_PURCHASE orders and awards")
-        .keyBy(ProcurementEvent::getProcurementId)
-        .process(new FirstOrderOfProcurement(config.procurement()))
-        .uid("rule-procurement-split-first-order")
-        .name("PROCUREMENT_SPLIT_PURCHASE one purchase per procurement");
-    DataStream<Alert> bySupplier = purchases
-        .keyBy(SplitPurchaseRule::supplierKey)
-        .process(new SupplierWindowSplit(config))
-        .uid("rule-procurement-split-supplier-window")
-        .name("PROCUREMENT_SPLIT_PURCHASE SAME_SUPPLIER_WINDOW");
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.PROCUREMENT_SPLIT_PURCHASE);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
+    subjects.procurements().feed(PURCHASES,
+        Filtered.only(SplitPurchaseRule::isPurchase, new FirstOrderOfProcurement(config.procurement())));
     int fiscalYearStartMonth = config.procurement().fiscalYearStartMonth();
     ZoneId zone = config.zone();
-    DataStream<Alert> byCategory = purchases
-        .keyBy(e -> categoryYearKey(e, zone, fiscalYearStartMonth))
-        .process(new CategoryYearSplit(config))
-        .uid("rule-procurement-split-category-year")
-        .name("PROCUREMENT_SPLIT_PURCHASE SAME_CATEGORY_YEAR");
-    return bySupplier.union(byCategory);
+    subjects.downstream(stages -> {
+      DataStream<ProcurementEvent> purchases = Subjects.feed(stages.procurements(), PURCHASES);
+      DataStream<Alert> bySupplier = Subjects.keyedStage(purchases, SplitPurchaseRule::supplierKey,
+          SubjectStage.<ProcurementEvent, Alert>of(ProcurementEvent.class).rule(new SupplierWindowSplit(config)).build(),
+          "rule-procurement-split-supplier-window", "PROCUREMENT_SPLIT_PURCHASE SAME_SUPPLIER_WINDOW");
+      DataStream<Alert> byCategory = Subjects.keyedStage(purchases,
+          e -> categoryYearKey(e, zone, fiscalYearStartMonth),
+          SubjectStage.<ProcurementEvent, Alert>of(ProcurementEvent.class).rule(new CategoryYearSplit(config)).build(),
+          "rule-procurement-split-category-year", "PROCUREMENT_SPLIT_PURCHASE SAME_CATEGORY_YEAR");
+      return bySupplier.union(byCategory);
+    });
   }
 
   static boolean isPurchase(ProcurementEvent e) {

@@ -17,7 +17,7 @@ import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.Money;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.jobs.rules.StateExpiry;
 import org.probity.schema.Alert;
 import org.probity.schema.AlertStatus;
@@ -53,7 +53,7 @@ import org.probity.schema.SubjectType;
  * window as it stands when it arrives: it is judged, never dropped, but the window is not rebuilt
  * around its older timestamp.
  */
-public final class SupplierWindowSplit extends EventTimeOrderedFunction<String, ProcurementEvent, Alert> {
+public final class SupplierWindowSplit extends SubjectRule<ProcurementEvent, Alert> {
   private static final long serialVersionUID = 1L;
 
   /** One countable order in the window. */
@@ -132,7 +132,6 @@ public final class SupplierWindowSplit extends EventTimeOrderedFunction<String, 
   private transient ListState<WindowedOrder> groupOrders;
 
   public SupplierWindowSplit(ProbityConfig config) {
-    super(ProcurementEvent.class);
     this.config = config;
     this.windowMillis = config.procurement().splitWindowDays() * 86_400_000L;
   }

@@ -1,5 +1,7 @@
 package org.probity.jobs.rules.procurement;
 
+import org.probity.jobs.rules.Subjects;
+import java.util.Set;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -9,8 +11,7 @@ import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.Money;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
-import org.probity.jobs.pipeline.EventStreams;
-import org.probity.jobs.rules.EventTimeOrderedFunction;
+import org.probity.jobs.rules.SubjectRule;
 import org.probity.jobs.rules.Rule;
 import org.probity.jobs.rules.StateExpiry;
 import org.probity.schema.Alert;
@@ -36,12 +37,13 @@ public final class TenderBypassRule implements Rule {
   public static final String NO_TENDER = "NO_TENDER";
 
   @Override
-  public DataStream<Alert> apply(EventStreams events, ProbityConfig config) {
-    return events.procurement()
-        .keyBy(ProcurementEvent::getProcurementId)
-        .process(new Detect(config))
-        .uid("rule-procurement-tender-bypass")
-        .name("PROCUREMENT_TENDER_BYPASS");
+  public Set<RuleId> ids() {
+    return Set.of(RuleId.PROCUREMENT_TENDER_BYPASS);
+  }
+
+  @Override
+  public void addTo(Subjects subjects, ProbityConfig config) {
+    subjects.procurements().rule(new Detect(config));
   }
 
   /** Whether {@code e} by itself is a NO_TENDER violation under {@code config}. */
@@ -57,14 +59,13 @@ public final class TenderBypassRule implements Rule {
     return !tendered && e.getAmountFen() >= config.tenderThresholdFen(e.getUnitId(), e.getCategory());
   }
 
-  static final class Detect extends EventTimeOrderedFunction<String, ProcurementEvent, Alert> {
+  static final class Detect extends SubjectRule<ProcurementEvent, Alert> {
     private static final long serialVersionUID = 1L;
     private final ProbityConfig config;
     private final StateExpiry expiry = new StateExpiry("tender-bypass-expiry");
     private transient ValueState<Boolean> raised;
 
     Detect(ProbityConfig config) {
-      super(ProcurementEvent.class);
       this.config = config;
     }
 

@@ -19,7 +19,7 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.probity.jobs.rules.SubjectStage;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.probity.jobs.calendar.WorkingDayCalendar;
 import org.probity.jobs.config.ProbityConfig;
@@ -83,7 +83,8 @@ public final class ApprovalStateSize {
   static KeyedOneInputStreamOperatorTestHarness<String, ApprovalEvent, Alert> harness(StateBackend backend,
       Path checkpoints) throws Exception {
     var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new ApprovalCaseFunction(CONFIG, WorkingDayCalendar.of(CONFIG))),
+        SubjectStage.<ApprovalEvent, Alert>of(ApprovalEvent.class)
+            .rule(new ApprovalCaseFunction(CONFIG, WorkingDayCalendar.of(CONFIG))).build(),
         ApprovalEvent::getCaseId, Types.STRING);
     ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
     harness.setStateBackend(backend);

@@ -14,7 +14,7 @@ import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.groups.UnregisteredMetricGroups;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.probity.jobs.rules.SubjectStage;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.probity.jobs.calendar.WorkingDayCalendar;
 import org.probity.jobs.config.ProbityConfig;
@@ -59,7 +59,8 @@ final class CaseHarness {
       }
     };
     harness = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new ApprovalCaseFunction(config, WorkingDayCalendar.of(config))),
+        SubjectStage.<ApprovalEvent, Alert>of(ApprovalEvent.class)
+            .rule(new ApprovalCaseFunction(config, WorkingDayCalendar.of(config))).build(),
         ApprovalEvent::getCaseId, Types.STRING, new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build());
     ((SerializerConfigImpl) harness.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
     harness.open();

@@ -36,7 +36,7 @@ class ApprovalConflictRuleTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = RuleHarness.open(new ApprovalConflictRule.Detect(config), ApprovalEvent::getCaseId);
+    harness = RuleHarness.open(new ApprovalConflictRule.Detect(config), ApprovalEvent::getCaseId, ApprovalEvent.class);
   }
 
   private ApprovalEvent event(ApprovalAction action, String actor, String applicant, long time) {

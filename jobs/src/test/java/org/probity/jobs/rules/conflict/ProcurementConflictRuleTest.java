@@ -33,7 +33,7 @@ class ProcurementConflictRuleTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = RuleHarness.open(new ProcurementConflictRule.Detect(config), ProcurementEvent::getProcurementId);
+    harness = RuleHarness.open(new ProcurementConflictRule.Detect(config), ProcurementEvent::getProcurementId, ProcurementEvent.class);
   }
 
   private ProcurementEvent act(ProcurementAction action, String actor, String supplier, long time) {

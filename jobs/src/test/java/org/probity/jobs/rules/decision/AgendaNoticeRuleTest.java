@@ -28,7 +28,7 @@ class AgendaNoticeRuleTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = RuleHarness.open(new AgendaNoticeRule.Detect(config), DecisionEvent::getMeetingId);
+    harness = RuleHarness.open(new AgendaNoticeRule.Detect(config), DecisionEvent::getMeetingId, DecisionEvent.class);
   }
 
   private DecisionEvent notified(String topic, String when) {

@@ -27,7 +27,7 @@ class PrincipalNotLastRuleTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = RuleHarness.open(new PrincipalNotLastRule.Detect(config), DecisionEvent::getMeetingId);
+    harness = RuleHarness.open(new PrincipalNotLastRule.Detect(config), DecisionEvent::getMeetingId, DecisionEvent.class);
   }
 
   private DecisionEvent member(String topic, String who, long time) {

@@ -1,5 +1,6 @@
 package org.probity.jobs.rules.payment;
 
+import org.probity.jobs.rules.SubjectStage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.probity.jobs.rules.payment.Vouchers.DAY;
 import static org.probity.jobs.rules.payment.Vouchers.MINUTE;
@@ -33,7 +34,7 @@ class DuplicatePaymentRuleTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = RuleHarness.open(new DuplicatePaymentRule.Detect(config), DuplicatePaymentRule::key);
+    harness = RuleHarness.open(new DuplicatePaymentRule.Detect(config), DuplicatePaymentRule::key, PaymentEvent.class);
   }
 
   private PaymentEvent paid(String voucher, String payee, long amount, String invoice, long time) {
@@ -106,11 +107,8 @@ class DuplicatePaymentRuleTest {
   @Test
   void aPaidReSentUnderANewEventIdThroughTheJobIsNotADuplicatePayment() throws Exception {
     CapturedMetrics metrics = new CapturedMetrics();
-    try (var facts = metrics.open(new VoucherFacts(config), PaymentEvent::getVoucherId);
-        OneInputStreamOperatorTestHarness<PaymentEvent, PaymentEvent> screen = new OneInputStreamOperatorTestHarness<>(
-            new StreamFilter<>(new DuplicatePaymentRule.Screen()),
-            TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()))) {
-      screen.open();
+    try (var facts = metrics.open(SubjectStage.<PaymentEvent, PaymentEvent>of(PaymentEvent.class)
+        .prelude(new VoucherFacts(config)).rule(new DuplicatePaymentRule.Screen()).build(), PaymentEvent::getVoucherId)) {
       PaymentEvent submitted = paid("V1", "CO-1", AMOUNT, "INV-9", T0);
       submitted.setAction(PaymentAction.SUBMITTED);
       PaymentEvent firstPaid = paid("V1", "CO-1", AMOUNT, "INV-9", T0 + MINUTE);
@@ -124,10 +122,7 @@ class DuplicatePaymentRuleTest {
       facts.processElement(resent, resent.getEventTime().toEpochMilli()); // behind the watermark, past the de-duplication
       facts.processElement(resentLater, resentLater.getEventTime().toEpochMilli());
       facts.processWatermark(T0 + 2 * DAY);
-      for (var r : facts.extractOutputStreamRecords()) {
-        screen.processElement(r.getValue(), r.getTimestamp());
-      }
-      feed(harness, screen.extractOutputValues().toArray(PaymentEvent[]::new));
+      feed(harness, facts.extractOutputValues().toArray(PaymentEvent[]::new));
       harness.processWatermark(T0 + 2 * DAY);
       assertThat(harness.extractOutputValues()).as("one voucher paid once").isEmpty();
       assertThat(metrics.count(VoucherFacts.LATE_EVENTS_OF_ENDED)).isEqualTo(3);
@@ -147,11 +142,8 @@ class DuplicatePaymentRuleTest {
   @Test
   void aPaidLeavingOutTheInvoiceIsMatchedOnTheInvoiceItsVoucherWasSubmittedWith() throws Exception {
     CapturedMetrics metrics = new CapturedMetrics();
-    try (var facts = RuleHarness.open(new VoucherFacts(config), PaymentEvent::getVoucherId);
-        OneInputStreamOperatorTestHarness<PaymentEvent, PaymentEvent> screen = new OneInputStreamOperatorTestHarness<>(
-            new StreamFilter<>(new DuplicatePaymentRule.Screen()),
-            TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()), metrics.environment())) {
-      screen.open();
+    try (var facts = metrics.open(SubjectStage.<PaymentEvent, PaymentEvent>of(PaymentEvent.class)
+        .prelude(new VoucherFacts(config)).rule(new DuplicatePaymentRule.Screen()).build(), PaymentEvent::getVoucherId)) {
       PaymentEvent firstSubmitted = paid("V1", "CO-1", AMOUNT, "INV-9", T0);
       firstSubmitted.setAction(PaymentAction.SUBMITTED);
       PaymentEvent firstPaid = paid("V1", "CO-1", AMOUNT, null, T0 + MINUTE);
@@ -165,10 +157,7 @@ class DuplicatePaymentRuleTest {
         facts.processElement(e, e.getEventTime().toEpochMilli());
       }
       facts.processWatermark(T0 + 2 * DAY);
-      for (var r : facts.extractOutputStreamRecords()) {
-        screen.processElement(r.getValue(), r.getTimestamp());
-      }
-      feed(harness, screen.extractOutputValues().toArray(PaymentEvent[]::new));
+      feed(harness, facts.extractOutputValues().toArray(PaymentEvent[]::new));
       harness.processWatermark(T0 + 2 * DAY);
       assertThat(harness.extractOutputValues()).singleElement().satisfies(a -> {
         assertThat(a.getSubjectId()).isEqualTo("V2");

@@ -1,5 +1,6 @@
 package org.probity.jobs.rules.payment;
 
+import org.probity.jobs.rules.SubjectStage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.probity.jobs.rules.payment.Vouchers.DAY;
 import static org.probity.jobs.rules.payment.Vouchers.MINUTE;
@@ -36,7 +37,7 @@ class KeyedSignatureChainTest {
 
   private KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> keyed() throws Exception {
     KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> h = new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new KeyedSignatureChain(parameters)), PaymentEvent::getVoucherId, Types.STRING);
+        SubjectStage.<PaymentEvent, Alert>of(PaymentEvent.class).rule(new KeyedSignatureChain(parameters)).build(), PaymentEvent::getVoucherId, Types.STRING);
     ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
     h.open();
     return h;
@@ -156,7 +157,7 @@ class KeyedSignatureChainTest {
     private int restamped;
 
     BothEngines(KeyedSignatureChainTest test) throws Exception {
-      facts = factsMetrics.open(new VoucherFacts(RulesFile.defaults()), PaymentEvent::getVoucherId);
+      facts = factsMetrics.open(new VoucherFacts(RulesFile.defaults()), PaymentEvent::getVoucherId, PaymentEvent.class);
       restamp = new OneInputStreamOperatorTestHarness<>(new RestampLateEvents<PaymentEvent>(),
           TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()));
       restamp.open();

@@ -1,5 +1,6 @@
 package org.probity.jobs.rules.payment;
 
+import org.probity.jobs.rules.SubjectStage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.probity.jobs.rules.payment.Vouchers.DAY;
@@ -315,10 +316,8 @@ class LargeWithoutDecisionRuleTest {
   @Test
   void theScreenUsesTheUnitsThresholdAndCountsUnknownUnits() throws Exception {
     CapturedMetrics metrics = new CapturedMetrics();
-    try (OneInputStreamOperatorTestHarness<PaymentEvent, PaymentEvent> screen = new OneInputStreamOperatorTestHarness<>(
-        new StreamFilter<>(new LargeWithoutDecisionRule.LargePayments(config)),
-        TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()), metrics.environment())) {
-      screen.open();
+    try (var screen = metrics.open(new LargeWithoutDecisionRule.LargePayments(config), PaymentEvent::getVoucherId,
+        PaymentEvent.class)) {
       PaymentEvent atU04Threshold = paid("V1", 5_000_000L, null, T0);
       atU04Threshold.setUnitId("U04");
       PaymentEvent belowU01Threshold = paid("V2", THRESHOLD - 1, null, T0);
@@ -328,6 +327,7 @@ class LargeWithoutDecisionRuleTest {
       for (PaymentEvent e : List.of(atU04Threshold, belowU01Threshold, unknownUnit, signed)) {
         screen.processElement(e, T0);
       }
+      screen.processWatermark(T0);
       assertThat(screen.extractOutputValues()).extracting(PaymentEvent::getVoucherId).containsExactly("V1", "V3");
       assertThat(metrics.count("referenceGapUnknownUnit")).isEqualTo(1);
     }
@@ -336,21 +336,15 @@ class LargeWithoutDecisionRuleTest {
   /** The payments through the voucher-facts stage and the screen, as in the job, into the join. */
   private CapturedMetrics throughTheJob(PaymentEvent... payments) throws Exception {
     CapturedMetrics metrics = new CapturedMetrics();
-    try (var facts = RuleHarness.open(new VoucherFacts(config), PaymentEvent::getVoucherId);
-        OneInputStreamOperatorTestHarness<PaymentEvent, PaymentEvent> screen = new OneInputStreamOperatorTestHarness<>(
-            new StreamFilter<>(new LargeWithoutDecisionRule.LargePayments(config)),
-            TypeInformation.of(PaymentEvent.class).createSerializer(new SerializerConfigImpl()), metrics.environment())) {
-      screen.open();
+    try (var facts = metrics.open(SubjectStage.<PaymentEvent, PaymentEvent>of(PaymentEvent.class)
+        .prelude(new VoucherFacts(config)).rule(new LargeWithoutDecisionRule.LargePayments(config)).build(), PaymentEvent::getVoucherId)) {
       long last = Long.MIN_VALUE;
       for (PaymentEvent p : payments) {
         facts.processElement(p, p.getEventTime().toEpochMilli());
         last = Math.max(last, p.getEventTime().toEpochMilli());
       }
       facts.processWatermark(last);
-      for (var r : facts.extractOutputStreamRecords()) {
-        screen.processElement(r.getValue(), r.getTimestamp());
-      }
-      for (PaymentEvent p : screen.extractOutputValues()) {
+      for (PaymentEvent p : facts.extractOutputValues()) {
         feed(p);
       }
     }

@@ -32,7 +32,7 @@ class BidRiggingRuleTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = RuleHarness.open(new BidRiggingRule.Detect(config), ProcurementEvent::getProcurementId);
+    harness = RuleHarness.open(new BidRiggingRule.Detect(config), ProcurementEvent::getProcurementId, ProcurementEvent.class);
   }
 
   /** A bid before the opening, a minute after the previous one. */

@@ -41,7 +41,8 @@ class CategoryYearSplitTest {
   private static KeyedOneInputStreamOperatorTestHarness<String, ProcurementEvent, Alert> open(ProbityConfig config)
       throws Exception {
     return RuleHarness.open(new CategoryYearSplit(config),
-        e -> SplitPurchaseRule.categoryYearKey(e, config.zone(), config.procurement().fiscalYearStartMonth()));
+        e -> SplitPurchaseRule.categoryYearKey(e, config.zone(), config.procurement().fiscalYearStartMonth()),
+        ProcurementEvent.class);
   }
 
   /** An order to a fresh supplier each time: only the category sum can add up. */

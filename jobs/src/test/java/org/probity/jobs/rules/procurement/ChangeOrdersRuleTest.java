@@ -29,7 +29,7 @@ class ChangeOrdersRuleTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = RuleHarness.open(new ChangeOrdersRule.Detect(config), ProcurementEvent::getProcurementId);
+    harness = RuleHarness.open(new ChangeOrdersRule.Detect(config), ProcurementEvent::getProcurementId, ProcurementEvent.class);
   }
 
   private List<Alert> after(long watermark, ProcurementEvent... in) throws Exception {

@@ -22,7 +22,7 @@ class FirstOrderOfProcurementTest {
   @BeforeEach
   void open() throws Exception {
     harness = RuleHarness.open(new FirstOrderOfProcurement(ProcurementParameters.DEFAULTS),
-        ProcurementEvent::getProcurementId);
+        ProcurementEvent::getProcurementId, ProcurementEvent.class);
   }
 
   private ProcurementEvent purchase(String procurementId, ProcurementAction action, long time) {

@@ -37,7 +37,8 @@ class SupplierWindowSplitTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = RuleHarness.open(new SupplierWindowSplit(config), SplitPurchaseRule::supplierKey);
+    harness = RuleHarness.open(new SupplierWindowSplit(config), SplitPurchaseRule::supplierKey,
+        ProcurementEvent.class);
   }
 
   private ProcurementEvent order(long amount, long time) {

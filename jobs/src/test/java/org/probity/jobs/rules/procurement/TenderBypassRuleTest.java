@@ -34,7 +34,7 @@ class TenderBypassRuleTest {
 
   @BeforeEach
   void open() throws Exception {
-    harness = RuleHarness.open(new TenderBypassRule.Detect(config), ProcurementEvent::getProcurementId);
+    harness = RuleHarness.open(new TenderBypassRule.Detect(config), ProcurementEvent::getProcurementId, ProcurementEvent.class);
   }
 
   private ProcurementEvent order(String id, String unit, ProcurementAction action, long amount,
@@ -164,7 +164,7 @@ class TenderBypassRuleTest {
     harness.processWatermark(t0);
     String first = harness.extractOutputValues().get(0).getAlertId();
     KeyedOneInputStreamOperatorTestHarness<String, ProcurementEvent, Alert> again =
-        RuleHarness.open(new TenderBypassRule.Detect(config), ProcurementEvent::getProcurementId);
+        RuleHarness.open(new TenderBypassRule.Detect(config), ProcurementEvent::getProcurementId, ProcurementEvent.class);
     ProcurementEvent e = order("P1", "U01", ProcurementAction.ORDER_PLACED, THRESHOLD, ProcurementMethod.DIRECT, t0);
     again.processElement(e, t0);
     again.processWatermark(t0);

@@ -1,0 +1,719 @@
+package org.probity.jobs.rules;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.IntSerializer;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.typeutils.TupleTypeInfo;
+import org.apache.flink.events.EventBuilder;
+import org.apache.flink.metrics.CharacterFilter;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Meter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.traces.SpanBuilder;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.probity.connectors.ingest.IngestDecoder;
+import org.probity.schema.DeadLetter;
+import org.probity.schema.codec.SingleObjectCodec;
+
+/**
+ * One keyed operator for all the rules of one subject (a case, a voucher, a procurement, a meeting;
+ * or a second key such as unit × supplier): the events of a subject reach it once, over one network
+ * exchange, and every rule of the subject judges them there ({@link SubjectRule}).
+ *
+ * <ul>
+ *   <li><b>De-duplication in the subject</b> (contract: "a repeated eventId is the same event and is
+ *       ignored"; a repeat is the same event, so it has the same subject): the subject keeps, per
+ *       event it has seen, two longs — its eventId's hash and its content's ({@link ContentHash}).
+ *       A repeat with the same content is counted ({@code duplicateEvents}) and dropped; one with
+ *       other content is counted ({@code conflictingDuplicates}) and leaves as a dead letter naming
+ *       both hashes ({@link #CONFLICTS}); the first version stands. The ids go with the subject:
+ *       {@code dedupRetention} after its last event, by one timer per subject, re-armed lazily.
+ *   <li><b>Event-time order without a timer per event.</b> Events of one subject arrive in any
+ *       order; rules on a sequence must see them in event-time order. Waiting events are held by
+ *       the operator, not per key: a buffer sorted by (time, eventId, arrival), flushed as the
+ *       watermark passes — before the events of instant t, the rules' timers before t fire; the
+ *       rules' timers at t fire after them. The buffer is checkpointed as (redistributable) union
+ *       operator state: after a rescale each subtask keeps the events of its own key groups. An
+ *       event behind the watermark (later than the bound) is judged at once and counted
+ *       ({@code lateEvents}); an event restamped upstream to a later instant (a replay's late
+ *       event) waits for that instant and is judged with its own time, like a late one.
+ *   <li><b>Rules' timers</b> are the only per-key timers: each rule's own (a deadline, its state's
+ *       expiry), namespaced by the rule so a rule sees only its own.
+ * </ul>
+ *
+ * <p>A <em>prelude</em> may come first: it sees each event and hands the rules what they judge (the
+ * voucher's facts filled in, or nothing for a re-sent event of an ended subject). <em>Feeds</em>
+ * hand events to stages with another key (split purchases, duplicate payments) by side outputs,
+ * only the events those need.
+ */
+public final class SubjectStage<E extends SpecificRecordBase, OUT> extends AbstractStreamOperator<OUT>
+    implements OneInputStreamOperator<E, OUT>, Triggerable<String, Integer> {
+  private static final long serialVersionUID = 1L;
+  /** Conflicting duplicates, as dead letters. */
+  public static final OutputTag<DeadLetter> CONFLICTS = new OutputTag<>("conflicting-duplicates") {};
+  public static final String DUPLICATES = "duplicateEvents";
+  public static final String CONFLICTING = "conflictingDuplicates";
+  public static final String LATE_EVENTS = "lateEvents";
+  public static final String OPEN_SUBJECTS = "openSubjects";
+  private static final int DEDUP_NAMESPACE = -1;
+  private static final int PRELUDE_NAMESPACE = -2;
+
+  /** A rule handing events to another stage, by a side output. */
+  public record Feed<E, X>(OutputTag<X> tag, SubjectRule<E, X> rule) implements java.io.Serializable {}
+
+  /** De-duplication by eventId within the subject; {@code sourceTopic} is named in its dead letters. */
+  public record Dedup(long retentionMillis, String sourceTopic) implements java.io.Serializable {}
+
+  private final Class<E> type;
+  private final Dedup dedup;
+  private final SubjectRule<E, E> prelude;
+  private final List<SubjectRule<E, OUT>> rules;
+  private final List<Feed<E, ?>> feeds;
+
+  private transient InternalTimerService<Integer> timers;
+  private transient PendingEvents<E> pending;
+  private transient ListState<Tuple2<Long, E>> pendingState;
+  private transient ValueState<SeenEvents> seen;
+  private transient Counter duplicates;
+  private transient Counter conflicting;
+  private transient Counter lateEvents;
+  private transient long openSubjects;
+  private transient SingleObjectCodec<E> codec;
+  /** The instant the records now emitted carry: the event's (buffered) instant or the timer's. */
+  private transient long emitAt;
+  private transient StreamRecord<OUT> reuse;
+  private transient RuleContext preludeContext;
+  private transient List<RuleContext> ruleContexts;
+  private transient List<RuleContext> feedContexts;
+  private transient Collector<OUT> out;
+  private transient Collector<E> preludeOut;
+  private transient Collector<?>[] feedOuts;
+
+  private SubjectStage(Class<E> type, Dedup dedup, SubjectRule<E, E> prelude, List<SubjectRule<E, OUT>> rules,
+      List<Feed<E, ?>> feeds) {
+    this.type = type;
+    this.dedup = dedup;
+    this.prelude = prelude;
+    this.rules = List.copyOf(rules);
+    this.feeds = List.copyOf(feeds);
+  }
+
+  public static <E extends SpecificRecordBase, OUT> Builder<E, OUT> of(Class<E> type) {
+    return new Builder<>(type);
+  }
+
+  /** The stage's parts, in the order they judge each event. */
+  public static final class Builder<E extends SpecificRecordBase, OUT> {
+    private final Class<E> type;
+    private Dedup dedup;
+    private SubjectRule<E, E> prelude;
+    private final List<SubjectRule<E, OUT>> rules = new ArrayList<>();
+    private final List<Feed<E, ?>> feeds = new ArrayList<>();
+
+    private Builder(Class<E> type) {
+      this.type = type;
+    }
+
+    public Builder<E, OUT> deduplicate(long retentionMillis, String sourceTopic) {
+      this.dedup = new Dedup(retentionMillis, sourceTopic);
+      return this;
+    }
+
+    public Builder<E, OUT> prelude(SubjectRule<E, E> prelude) {
+      this.prelude = prelude;
+      return this;
+    }
+
+    public Builder<E, OUT> rule(SubjectRule<E, OUT> rule) {
+      rules.add(rule);
+      return this;
+    }
+
+    public <X> Builder<E, OUT> feed(OutputTag<X> tag, SubjectRule<E, X> rule) {
+      feeds.add(new Feed<>(tag, rule));
+      return this;
+    }
+
+    public boolean isEmpty() {
+      return rules.isEmpty() && feeds.isEmpty();
+    }
+
+    public SubjectStage<E, OUT> build() {
+      return new SubjectStage<>(type, dedup, prelude, rules, feeds);
+    }
+  }
+
+  /** What the subject has seen: per event its eventId's hash and its content's, and when they go. */
+  public static final class SeenEvents {
+    /** Pairs (eventId hash, content hash). */
+    public long[] events = new long[0];
+    public long expiresAt;
+    public long timerAt;
+
+    public SeenEvents() {}
+
+    /** The index of the event with this eventId hash, or -1. */
+    int indexOf(long idHash) {
+      for (int i = 0; i < events.length; i += 2) {
+        if (events[i] == idHash) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    void add(long idHash, long contentHash) {
+      long[] more = Arrays.copyOf(events, events.length + 2);
+      more[events.length] = idHash;
+      more[events.length + 1] = contentHash;
+      events = more;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // State
+
+  @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    pending = new PendingEvents<>();
+    pendingState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("pending-events",
+        new TupleTypeInfo<>(Types.LONG, TypeInformation.of(type))));
+    if (context.isRestored()) {
+      @SuppressWarnings("unchecked")
+      KeySelector<E, String> keys = (KeySelector<E, String>) getStateKeySelector1();
+      var task = getRuntimeContext().getTaskInfo();
+      for (Tuple2<Long, E> p : pendingState.get()) {
+        String key = keys.getKey(p.f1);
+        if (KeyGroupRangeAssignment.assignKeyToParallelOperator(key, task.getMaxNumberOfParallelSubtasks(),
+            task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
+          pending.add(p.f0, key, p.f1, eventId(p.f1));
+        }
+      }
+    }
+  }
+
+  @Override
+  public void snapshotState(StateSnapshotContext context) throws Exception {
+    super.snapshotState(context);
+    pendingState.update(pending.snapshot());
+  }
+
+  @Override
+  public void open() throws Exception {
+    super.open();
+    timers = getInternalTimerService("subject-rules", IntSerializer.INSTANCE, this);
+    lateEvents = getMetricGroup().counter(LATE_EVENTS);
+    reuse = new StreamRecord<>(null);
+    out = new Collector<>() {
+      @Override
+      public void collect(OUT record) {
+        output.collect(reuse.replace(record, emitAt));
+      }
+
+      @Override
+      public void close() {}
+    };
+    MetricGroup shared = new SharedCounters(getMetricGroup());
+    if (dedup != null) {
+      seen = getPartitionedState(new ValueStateDescriptor<>("seen-events", SeenEvents.class));
+      duplicates = getMetricGroup().counter(DUPLICATES);
+      conflicting = getMetricGroup().counter(CONFLICTING);
+      codec = SingleObjectCodec.of(type);
+      try (var keys = getKeyedStateBackend().getKeys("seen-events", VoidNamespace.INSTANCE)) {
+        openSubjects = keys.count();
+      }
+      getMetricGroup().gauge(OPEN_SUBJECTS, (Gauge<Long>) () -> openSubjects);
+    }
+    if (prelude != null) {
+      preludeContext = new RuleContext(PRELUDE_NAMESPACE);
+      prelude.open(new Runtime(prelude, shared));
+      preludeOut = new Collector<>() {
+        @Override
+        public void collect(E event) {
+          try {
+            dispatch(event, preludeContext.timestamp);
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+    ruleContexts = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      ruleContexts.add(new RuleContext(i));
+      rules.get(i).open(new Runtime(rules.get(i), shared));
+    }
+    feedContexts = new ArrayList<>();
+    feedOuts = new Collector<?>[feeds.size()];
+    for (int i = 0; i < feeds.size(); i++) {
+      feedContexts.add(new RuleContext(rules.size() + i));
+      feeds.get(i).rule().open(new Runtime(feeds.get(i).rule(), shared));
+      feedOuts[i] = sideOutput(feeds.get(i).tag());
+    }
+  }
+
+  private <X> Collector<X> sideOutput(OutputTag<X> tag) {
+    return new Collector<>() {
+      @Override
+      public void collect(X record) {
+        output.collect(tag, new StreamRecord<>(record, emitAt));
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Events, watermarks, timers
+
+  @Override
+  public void processElement(StreamRecord<E> record) throws Exception {
+    E event = record.getValue();
+    long at = record.getTimestamp();
+    String eventId = eventId(event);
+    if (dedup != null && !firstSight(event, eventId, at)) {
+      return;
+    }
+    if (at <= timers.currentWatermark()) {
+      lateEvents.inc();
+      judge(event, at);
+    } else {
+      pending.add(at, (String) getCurrentKey(), event, eventId);
+    }
+  }
+
+  @Override
+  public void processWatermark(Watermark mark) throws Exception {
+    long watermark = mark.getTimestamp();
+    while (!pending.isEmpty() && pending.nextAt() <= watermark) {
+      long t = pending.nextAt();
+      advanceTimers(t - 1);
+      while (!pending.isEmpty() && pending.nextAt() == t) {
+        PendingEvents.Pending<E> p = pending.poll();
+        setCurrentKey(p.key());
+        judge(p.event(), t);
+      }
+    }
+    super.processWatermark(mark);
+  }
+
+  private void advanceTimers(long time) throws Exception {
+    if (time > timers.currentWatermark()) {
+      getTimeServiceManager().orElseThrow().advanceWatermark(new Watermark(time));
+    }
+  }
+
+  /** Every rule judges the event at instant {@code at}; its own time if it was restamped later. */
+  private void judge(E event, long at) throws Exception {
+    long own = eventTime(event);
+    long t = own < at ? own : at;
+    emitAt = at;
+    if (prelude != null) {
+      preludeContext.timestamp = t;
+      prelude.processInOrder(event, preludeContext, preludeOut);
+    } else {
+      dispatch(event, t);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void dispatch(E event, long t) throws Exception {
+    for (int i = 0; i < rules.size(); i++) {
+      RuleContext ctx = ruleContexts.get(i);
+      ctx.timestamp = t;
+      rules.get(i).processInOrder(event, ctx, out);
+    }
+    for (int i = 0; i < feeds.size(); i++) {
+      RuleContext ctx = feedContexts.get(i);
+      ctx.timestamp = t;
+      ((SubjectRule<E, Object>) feeds.get(i).rule()).processInOrder(event, ctx, (Collector<Object>) feedOuts[i]);
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void onEventTime(InternalTimer<String, Integer> timer) throws Exception {
+    long time = timer.getTimestamp();
+    int namespace = timer.getNamespace();
+    emitAt = time;
+    if (namespace == DEDUP_NAMESPACE) {
+      expire(time);
+    } else if (namespace == PRELUDE_NAMESPACE) {
+      preludeContext.timestamp = time;
+      prelude.onTime(time, preludeContext, preludeOut);
+    } else if (namespace < rules.size()) {
+      RuleContext ctx = ruleContexts.get(namespace);
+      ctx.timestamp = time;
+      rules.get(namespace).onTime(time, ctx, out);
+    } else {
+      int i = namespace - rules.size();
+      RuleContext ctx = feedContexts.get(i);
+      ctx.timestamp = time;
+      ((SubjectRule<E, Object>) feeds.get(i).rule()).onTime(time, ctx, (Collector<Object>) feedOuts[i]);
+    }
+  }
+
+  @Override
+  public void onProcessingTime(InternalTimer<String, Integer> timer) {}
+
+  // ---------------------------------------------------------------------------------------------
+  // De-duplication
+
+  private boolean firstSight(E event, String eventId, long at) throws Exception {
+    SeenEvents s = seen.value();
+    long idHash = ContentHash.of(eventId);
+    long content = ContentHash.of(event);
+    if (s == null) {
+      s = new SeenEvents();
+      s.expiresAt = at + dedup.retentionMillis();
+      s.timerAt = s.expiresAt;
+      timers.registerEventTimeTimer(DEDUP_NAMESPACE, s.timerAt);
+      openSubjects++;
+    } else {
+      int i = s.indexOf(idHash);
+      if (i >= 0) {
+        long first = s.events[i + 1];
+        if (first == content) {
+          duplicates.inc();
+        } else {
+          conflicting.inc();
+          output.collect(CONFLICTS, new StreamRecord<>(conflict(eventId, event, first, content), at));
+        }
+        return false;
+      }
+      s.expiresAt = Math.max(s.expiresAt, at + dedup.retentionMillis());
+    }
+    s.add(idHash, content);
+    seen.update(s);
+    return true;
+  }
+
+  private void expire(long time) throws Exception {
+    SeenEvents s = seen.value();
+    if (s == null || s.timerAt != time) {
+      return;
+    }
+    if (s.expiresAt > time) {
+      s.timerAt = s.expiresAt;
+      timers.registerEventTimeTimer(DEDUP_NAMESPACE, s.timerAt);
+      seen.update(s);
+    } else {
+      seen.clear();
+      openSubjects--;
+    }
+  }
+
+  private DeadLetter conflict(String eventId, E event, long first, long hash) {
+    byte[] bytes = codec.encode(event);
+    return DeadLetter.newBuilder()
+        .setSourceTopic(dedup.sourceTopic())
+        .setEventId(eventId)
+        .setRaw(ByteBuffer.wrap(bytes))
+        .setRawLength((long) bytes.length)
+        .setRawSha256(IngestDecoder.sha256(bytes, bytes.length))
+        .setError("conflicting duplicate: eventId " + eventId + " was first seen with content hash "
+            + hex(first) + ", this version has " + hex(hash) + "; the first version stands")
+        .setFailedAt(Instant.now())
+        .build();
+  }
+
+  public static String hex(long hash) {
+    return String.format("%016x", hash);
+  }
+
+  private static String eventId(SpecificRecordBase event) {
+    return event.get("eventId").toString();
+  }
+
+  private static long eventTime(SpecificRecordBase event) {
+    return ((Instant) event.get("eventTime")).toEpochMilli();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // What a rule sees
+
+  /** A rule's view of the subject's instant, its own timers and the stage's outputs. */
+  private final class RuleContext extends SubjectRule.OnTimerContext implements TimerService {
+    private final int namespace;
+    private long timestamp;
+
+    RuleContext(int namespace) {
+      this.namespace = namespace;
+    }
+
+    @Override
+    public Long timestamp() {
+      return timestamp;
+    }
+
+    @Override
+    public TimerService timerService() {
+      return this;
+    }
+
+    @Override
+    public <X> void output(OutputTag<X> tag, X value) {
+      output.collect(tag, new StreamRecord<>(value, emitAt));
+    }
+
+    @Override
+    public String getCurrentKey() {
+      return (String) SubjectStage.this.getCurrentKey();
+    }
+
+    @Override
+    public long currentProcessingTime() {
+      return timers.currentProcessingTime();
+    }
+
+    @Override
+    public long currentWatermark() {
+      return timers.currentWatermark();
+    }
+
+    @Override
+    public void registerEventTimeTimer(long time) {
+      timers.registerEventTimeTimer(namespace, time);
+    }
+
+    @Override
+    public void deleteEventTimeTimer(long time) {
+      timers.deleteEventTimeTimer(namespace, time);
+    }
+
+    @Override
+    public void registerProcessingTimeTimer(long time) {
+      throw new UnsupportedOperationException("rules run in event time");
+    }
+
+    @Override
+    public void deleteProcessingTimeTimer(long time) {
+      throw new UnsupportedOperationException("rules run in event time");
+    }
+  }
+
+  /** A rule's state, under names prefixed with the rule's, so two rules never share a state by accident. */
+  private final class Runtime implements SubjectRule.RuleRuntime {
+    private final String prefix;
+    private final MetricGroup metrics;
+
+    Runtime(SubjectRule<?, ?> rule, MetricGroup metrics) {
+      this.prefix = rule.stateName() + "/";
+      this.metrics = metrics;
+    }
+
+    @Override
+    public <T> ValueState<T> getState(ValueStateDescriptor<T> d) {
+      d.initializeSerializerUnlessSet(getExecutionConfig());
+      return getKeyedStateStore().getState(new ValueStateDescriptor<>(prefix + d.getName(), d.getSerializer()));
+    }
+
+    @Override
+    public <K, V> MapState<K, V> getMapState(MapStateDescriptor<K, V> d) {
+      d.initializeSerializerUnlessSet(getExecutionConfig());
+      return getKeyedStateStore().getMapState(new MapStateDescriptor<>(prefix + d.getName(), d.getKeySerializer(),
+          d.getValueSerializer()));
+    }
+
+    @Override
+    public <T> ListState<T> getListState(ListStateDescriptor<T> d) {
+      d.initializeSerializerUnlessSet(getExecutionConfig());
+      return getKeyedStateStore().getListState(new ListStateDescriptor<>(prefix + d.getName(),
+          d.getElementSerializer()));
+    }
+
+    @Override
+    public MetricGroup getMetricGroup() {
+      return metrics;
+    }
+  }
+
+  /**
+   * The operator's metric group as every rule of the stage sees it: a counter two rules name alike
+   * (a reference-data gap both meet) is one counter, not a second registration Flink would drop.
+   */
+  private static final class SharedCounters implements MetricGroup {
+    private final MetricGroup group;
+    private final Map<String, Counter> counters = new HashMap<>();
+
+    SharedCounters(MetricGroup group) {
+      this.group = group;
+    }
+
+    @Override
+    public Counter counter(String name) {
+      return counters.computeIfAbsent(name, group::counter);
+    }
+
+    @Override
+    public <C extends Counter> C counter(String name, C counter) {
+      return group.counter(name, counter);
+    }
+
+    @Override
+    public <T, G extends Gauge<T>> G gauge(String name, G gauge) {
+      return group.gauge(name, gauge);
+    }
+
+    @Override
+    public <H extends Histogram> H histogram(String name, H histogram) {
+      return group.histogram(name, histogram);
+    }
+
+    @Override
+    public <M extends Meter> M meter(String name, M meter) {
+      return group.meter(name, meter);
+    }
+
+    @Override
+    public MetricGroup addGroup(String name) {
+      return group.addGroup(name);
+    }
+
+    @Override
+    public MetricGroup addGroup(String key, String value) {
+      return group.addGroup(key, value);
+    }
+
+    @Override
+    public String[] getScopeComponents() {
+      return group.getScopeComponents();
+    }
+
+    @Override
+    public Map<String, String> getAllVariables() {
+      return group.getAllVariables();
+    }
+
+    @Override
+    public String getMetricIdentifier(String name) {
+      return group.getMetricIdentifier(name);
+    }
+
+    @Override
+    public String getMetricIdentifier(String name, CharacterFilter filter) {
+      return group.getMetricIdentifier(name, filter);
+    }
+
+    @Override
+    public void addSpan(SpanBuilder span) {
+      group.addSpan(span);
+    }
+
+    @Override
+    public void addEvent(EventBuilder event) {
+      group.addEvent(event);
+    }
+  }
+
+  /** The events waiting for the watermark, sorted by (instant, eventId, arrival). */
+  static final class PendingEvents<E> {
+    record Pending<E>(long at, String key, E event, String eventId, long seq) {}
+
+    private static final Comparator<Pending<?>> ORDER = Comparator.<Pending<?>>comparingLong(Pending::at)
+        .thenComparing(Pending::eventId).thenComparingLong(Pending::seq);
+
+    @SuppressWarnings("unchecked")
+    private Pending<E>[] items = new Pending[64];
+    private int head;
+    private int size;
+    private long seq;
+
+    void add(long at, String key, E event, String eventId) {
+      Pending<E> p = new Pending<>(at, key, event, eventId, seq++);
+      if (size == items.length) {
+        if (head > items.length / 2) {
+          System.arraycopy(items, head, items, 0, size - head);
+          Arrays.fill(items, size - head, size, null);
+          size -= head;
+          head = 0;
+        } else {
+          items = Arrays.copyOf(items, items.length * 2);
+        }
+      }
+      // Mostly in order: appended, else placed by binary search (after its equals: arrival order).
+      int i = size;
+      if (i > head && ORDER.compare(items[i - 1], p) > 0) {
+        int lo = head;
+        int hi = size - 1;
+        while (lo < hi) {
+          int mid = (lo + hi) >>> 1;
+          if (ORDER.compare(items[mid], p) > 0) {
+            hi = mid;
+          } else {
+            lo = mid + 1;
+          }
+        }
+        i = lo;
+      }
+      if (i < size) {
+        System.arraycopy(items, i, items, i + 1, size - i);
+      }
+      items[i] = p;
+      size++;
+    }
+
+    boolean isEmpty() {
+      return head == size;
+    }
+
+    long nextAt() {
+      return items[head].at();
+    }
+
+    Pending<E> poll() {
+      Pending<E> p = items[head];
+      items[head++] = null;
+      if (head == size) {
+        head = 0;
+        size = 0;
+      }
+      return p;
+    }
+
+    List<Tuple2<Long, E>> snapshot() {
+      List<Tuple2<Long, E>> list = new ArrayList<>(size - head);
+      for (int i = head; i < size; i++) {
+        list.add(Tuple2.of(items[i].at(), items[i].event()));
+      }
+      return list;
+    }
+  }
+}
