@@ -278,11 +278,7 @@ public final class Benchmark {
   }
 
   static Set<RuleId> coveredRuleIds() {
-    Set<RuleId> ids = EnumSet.noneOf(RuleId.class);
-    for (Rule rule : RuleSet.all()) {
-      ids.addAll(SqlPeer.ruleIdsOf(rule, org.probity.jobs.config.RulesFile.defaults()));
-    }
-    return ids;
+    return RuleSet.ids();
   }
 
   private void decodeSection(Workload w, List<Row> rows) {
@@ -431,7 +427,7 @@ public final class Benchmark {
     Set<RuleId> comparable = EnumSet.noneOf(RuleId.class);
     List<Rule> probityRules = new ArrayList<>();
     for (Rule rule : RuleSet.all()) {
-      Set<RuleId> ids = SqlPeer.ruleIdsOf(rule, w.config());
+      Set<RuleId> ids = rule.ids();
       if (!ids.isEmpty() && SqlPeer.EXPRESSED.containsAll(ids)) {
         probityRules.add(rule);
         comparable.addAll(ids);

@@ -8,9 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -19,9 +17,6 @@ import org.probity.connectors.ingest.Ingested;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.ReferenceData;
-import org.probity.jobs.pipeline.EventStreams;
-import org.probity.jobs.rules.Rule;
-import org.probity.schema.ApprovalEvent;
 import org.probity.schema.DecisionEvent;
 import org.probity.schema.PaymentEvent;
 import org.probity.schema.ProcurementEvent;
@@ -76,36 +71,6 @@ final class SqlPeer {
     why.put(RuleId.DECISION_AGENDA_NOTICE, "NO_NOTICE is an absence: an interval left outer join of decisions with "
         + "notices and meeting openings: expressible, not written");
     return why;
-  }
-
-  /**
-   * The rule ids whose alerts {@code rule} raises, read from the names of its operators (each
-   * rule names its operators after its rule id or family, see docs/architecture.md): applied to placeholder
-   * streams on a throwaway environment, never run.
-   */
-  static Set<RuleId> ruleIdsOf(Rule rule, ProbityConfig config) {
-    StreamExecutionEnvironment scratch = StreamExecutionEnvironment.getExecutionEnvironment();
-    EventStreams streams = new EventStreams(placeholder(scratch, ApprovalEvent.class),
-        placeholder(scratch, PaymentEvent.class), placeholder(scratch, ProcurementEvent.class),
-        placeholder(scratch, DecisionEvent.class));
-    Transformation<?> out = rule.apply(streams, config).getTransformation();
-    Set<RuleId> ids = EnumSet.noneOf(RuleId.class);
-    for (Transformation<?> t : out.getTransitivePredecessors()) {
-      // An operator serving a family of rules is named after it with a wildcard ("APPROVAL_* per case").
-      String first = t.getName().split(" ")[0];
-      boolean family = first.endsWith("*");
-      String prefix = family ? first.substring(0, first.length() - 1) : first;
-      for (RuleId id : RuleId.values()) {
-        if (family ? id.name().startsWith(prefix) : id.name().equals(first)) {
-          ids.add(id);
-        }
-      }
-    }
-    return ids;
-  }
-
-  private static <T> DataStream<T> placeholder(StreamExecutionEnvironment env, Class<T> type) {
-    return env.fromSequence(0, 0).map(n -> (T) null).returns(TypeInformation.of(type));
   }
 
   /** The peer's queries for {@code ruleIds} (a subset of {@link #EXPRESSED}), alerts counted by the probe. */

@@ -18,7 +18,20 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class JobEnvironment {
   /** Heap state for speed; RocksDB when open cases outgrow memory. */
-  public enum StateBackend { HASHMAP, ROCKSDB }
+  /**
+   * Where keyed state lives: on the heap (full snapshots), in RocksDB (incremental), or on the heap
+   * with Flink's changelog (each checkpoint writes the state changes since the last, and the heap is
+   * materialised in the background): docs/benchmarks.md compares them.
+   */
+  public enum StateBackend {
+    HASHMAP("hashmap"), ROCKSDB("rocksdb"), CHANGELOG("hashmap");
+
+    private final String type;
+
+    StateBackend(String type) {
+      this.type = type;
+    }
+  }
 
   private JobEnvironment() {}
 
@@ -125,7 +138,13 @@ public final class JobEnvironment {
     // the pipeline's CPU, docs/benchmarks.md). Safe because no function changes a record it is
     // given or one it has emitted: rules build new alerts, RestampLateEvents emits a new record.
     conf.put("pipeline.object-reuse", "true");
-    conf.put("state.backend.type", backend.name().toLowerCase(java.util.Locale.ROOT));
+    conf.put("state.backend.type", backend.type);
+    if (backend == StateBackend.CHANGELOG) {
+      conf.put("state.changelog.enabled", "true");
+      conf.put("state.changelog.storage", "filesystem");
+      conf.put("state.changelog.dstl.dfs.base-path", checkpointDir != null ? checkpointDir + "/changelog"
+          : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "probity-changelog").toUri().toString());
+    }
     if (backend == StateBackend.ROCKSDB) {
       // RocksDB is for state that outgrows memory: each checkpoint uploads only new SST files,
       // not the whole state every interval.

@@ -10,7 +10,8 @@ import java.io.Serializable;
  * @param signatureWindowDays 三审三签 partial matches of a voucher never paid are pruned after this
  * @param decisionRetentionDays a DECIDED record can be cited by payments for this long
  * @param signatureChainEngine how 三审三签 is evaluated: the Flink CEP pattern, or the keyed
- *     function with the same verdicts for RocksDB deployments (docs/benchmarks.md)
+ *     function with the same verdicts; unset (AUTO), CEP with state on the heap and the keyed
+ *     function with state in RocksDB, where CEP's shared buffer is the bottleneck (docs/benchmarks.md)
  */
 public record PaymentParameters(
     long largeFundsThresholdFen,
@@ -21,10 +22,17 @@ public record PaymentParameters(
     implements Serializable {
 
   /** PAYMENT_SIGNATURE_CHAIN's two implementations; identical alerts, different cost per state backend. */
-  public enum SignatureChainEngine { CEP, KEYED }
+  public enum SignatureChainEngine {
+    CEP, KEYED, AUTO;
+
+    /** The engine a job with state in RocksDB ({@code rocksDb}) or on the heap runs. */
+    public SignatureChainEngine resolve(boolean rocksDb) {
+      return this != AUTO ? this : rocksDb ? KEYED : CEP;
+    }
+  }
 
   public static final PaymentParameters DEFAULTS =
-      new PaymentParameters(10_000_000L, 365, 90, 730, SignatureChainEngine.CEP);
+      new PaymentParameters(10_000_000L, 365, 90, 730, SignatureChainEngine.AUTO);
 
   static PaymentParameters from(ConfigNode n) {
     PaymentParameters d = DEFAULTS;
@@ -39,7 +47,10 @@ public record PaymentParameters(
   }
 
   private static SignatureChainEngine engine(ConfigNode n, SignatureChainEngine fallback) {
-    String value = n.string("signatureChainEngine", fallback.name().toLowerCase(java.util.Locale.ROOT));
+    String value = n.string("signatureChainEngine", null);
+    if (value == null) {
+      return fallback;
+    }
     return switch (value) {
       case "cep" -> SignatureChainEngine.CEP;
       case "keyed" -> SignatureChainEngine.KEYED;

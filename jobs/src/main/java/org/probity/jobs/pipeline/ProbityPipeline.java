@@ -87,7 +87,9 @@ public final class ProbityPipeline {
         routed.getSideOutput(RouteByStream.PROCUREMENT),
         routed.getSideOutput(RouteByStream.DECISIONS));
 
-    Subjects subjects = new Subjects(config);
+    boolean rocksDb = "rocksdb".equalsIgnoreCase(input.getExecutionEnvironment().getConfiguration()
+        .get(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND));
+    Subjects subjects = new Subjects(config, rocksDb);
     for (Rule rule : rules) {
       rule.addTo(subjects, config);
     }

@@ -29,9 +29,17 @@ public final class Subjects {
   private final SubjectStage.Builder<DecisionEvent, Alert> meetings = SubjectStage.of(DecisionEvent.class);
   private final List<Function<Stages, DataStream<Alert>>> downstream = new ArrayList<>();
 
-  public Subjects(ProbityConfig config) {
+  private final boolean stateInRocksDb;
+
+  /** {@code stateInRocksDb}: where the job keeps its state, for rules whose best engine depends on it. */
+  public Subjects(ProbityConfig config, boolean stateInRocksDb) {
+    this.stateInRocksDb = stateInRocksDb;
     // The voucher's own facts (amount, payee, ...) for every payment rule, and its end at PAID.
     vouchers.prelude(new VoucherFacts(config));
+  }
+
+  public boolean stateInRocksDb() {
+    return stateInRocksDb;
   }
 
   /** The four subject stages once built; their side outputs are the rules' feeds. */

@@ -24,7 +24,7 @@ import org.probity.schema.SubjectType;
 public final class FeeCheck implements Serializable {
   private static final long serialVersionUID = 1L;
   public static final int VERSION = 1;
-  public static final String OVERCHARGE = "OVERCHARGE";
+  public static final String OVERCHARGE = RuleId.APPROVAL_FEE.reason("OVERCHARGE");
   public static final Severity SEVERITY = Severity.RED;
 
   /** Judges the fee of {@code e} against {@code item}'s standard. */

@@ -42,7 +42,7 @@ import org.probity.schema.SubjectType;
 public final class OverdueLadder implements Serializable {
   private static final long serialVersionUID = 1L;
   public static final int VERSION = 1;
-  public static final String OVERDUE = "OVERDUE";
+  public static final String OVERDUE = RuleId.APPROVAL_OVERDUE.reason("OVERDUE");
   static final int NONE = 0;
   static final int NOTICE = 1;
   static final int YELLOW = 2;

@@ -31,10 +31,10 @@ import org.probity.schema.SubjectType;
 public final class ProcedureCheck implements Serializable {
   private static final long serialVersionUID = 1L;
   public static final int VERSION = 1;
-  public static final String NO_RECEIPT = "NO_RECEIPT";
-  public static final String NO_REVIEW = "NO_REVIEW";
-  public static final String SAME_PERSON = "SAME_PERSON";
-  public static final String COMPLETED_WITHOUT_DECISION = "COMPLETED_WITHOUT_DECISION";
+  public static final String NO_RECEIPT = RuleId.APPROVAL_PROCEDURE.reason("NO_RECEIPT");
+  public static final String NO_REVIEW = RuleId.APPROVAL_PROCEDURE.reason("NO_REVIEW");
+  public static final String SAME_PERSON = RuleId.APPROVAL_PROCEDURE.reason("SAME_PERSON");
+  public static final String COMPLETED_WITHOUT_DECISION = RuleId.APPROVAL_PROCEDURE.reason("COMPLETED_WITHOUT_DECISION");
   public static final Severity SEVERITY = Severity.YELLOW;
 
   /** Judges {@code e} against what the case did before it, then records it. */

@@ -34,8 +34,8 @@ import org.probity.schema.SubjectType;
 public final class SuspensionAbuseCheck implements Serializable {
   private static final long serialVersionUID = 1L;
   public static final int VERSION = 1;
-  public static final String TOO_MANY = "TOO_MANY";
-  public static final String TOO_LONG = "TOO_LONG";
+  public static final String TOO_MANY = RuleId.APPROVAL_SUSPENSION_ABUSE.reason("TOO_MANY");
+  public static final String TOO_LONG = RuleId.APPROVAL_SUSPENSION_ABUSE.reason("TOO_LONG");
   public static final Severity SEVERITY = Severity.YELLOW;
 
   private final CaseClock clock;

@@ -21,7 +21,7 @@ import org.probity.schema.SubjectType;
  */
 public final class ConflictOfInterest {
   public static final int VERSION = 1;
-  public static final String RELATED_PARTY = "RELATED_PARTY";
+  public static final String RELATED_PARTY = RuleId.CONFLICT_OF_INTEREST.reason("RELATED_PARTY");
   /** 应回避未回避 is a red card: the control itself (the official's independence) failed. */
   public static final Severity SEVERITY = Severity.RED;
 

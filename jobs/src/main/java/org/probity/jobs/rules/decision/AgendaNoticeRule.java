@@ -37,8 +37,8 @@ import org.probity.schema.SubjectType;
  */
 public final class AgendaNoticeRule implements Rule {
   public static final int VERSION = 1;
-  public static final String NO_NOTICE = "NO_NOTICE";
-  public static final String LATE_NOTICE = "LATE_NOTICE";
+  public static final String NO_NOTICE = RuleId.DECISION_AGENDA_NOTICE.reason("NO_NOTICE");
+  public static final String LATE_NOTICE = RuleId.DECISION_AGENDA_NOTICE.reason("LATE_NOTICE");
 
   @Override
   public Set<RuleId> ids() {

@@ -38,7 +38,7 @@ import org.probity.schema.SubjectType;
  */
 public final class PrincipalNotLastRule implements Rule {
   public static final int VERSION = 1;
-  public static final String PRINCIPAL_NOT_LAST = "PRINCIPAL_NOT_LAST";
+  public static final String PRINCIPAL_NOT_LAST = RuleId.DECISION_PRINCIPAL_NOT_LAST.reason("PRINCIPAL_NOT_LAST");
 
   @Override
   public Set<RuleId> ids() {

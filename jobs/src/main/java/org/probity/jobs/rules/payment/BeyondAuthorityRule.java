@@ -32,7 +32,7 @@ import org.probity.schema.SubjectType;
  */
 public final class BeyondAuthorityRule implements Rule {
   public static final int VERSION = 1;
-  public static final String LIMIT_EXCEEDED = "LIMIT_EXCEEDED";
+  public static final String LIMIT_EXCEEDED = RuleId.PAYMENT_BEYOND_AUTHORITY.reason("LIMIT_EXCEEDED");
 
   @Override
   public Set<RuleId> ids() {

@@ -48,7 +48,7 @@ import org.probity.jobs.rules.ReferenceGaps;
  */
 public final class DuplicatePaymentRule implements Rule {
   public static final int VERSION = 1;
-  public static final String SAME_INVOICE = "SAME_INVOICE";
+  public static final String SAME_INVOICE = RuleId.PAYMENT_DUPLICATE.reason("SAME_INVOICE");
 
   /** The PAIDs the rule compares, from the voucher's stage. */
   static final OutputTag<PaymentEvent> PAYMENTS = new OutputTag<>("duplicate-payment-candidates") {};

@@ -82,10 +82,10 @@ import org.probity.schema.SubjectType;
  */
 public final class LargeWithoutDecisionRule implements Rule {
   public static final int VERSION = 1;
-  public static final String NO_DECISION_REF = "NO_DECISION_REF";
-  public static final String UNKNOWN_DECISION = "UNKNOWN_DECISION";
-  public static final String DECISION_AFTER_PAYMENT = "DECISION_AFTER_PAYMENT";
-  public static final String AMOUNT_EXCEEDS_DECISION = "AMOUNT_EXCEEDS_DECISION";
+  public static final String NO_DECISION_REF = RuleId.PAYMENT_LARGE_WITHOUT_DECISION.reason("NO_DECISION_REF");
+  public static final String UNKNOWN_DECISION = RuleId.PAYMENT_LARGE_WITHOUT_DECISION.reason("UNKNOWN_DECISION");
+  public static final String DECISION_AFTER_PAYMENT = RuleId.PAYMENT_LARGE_WITHOUT_DECISION.reason("DECISION_AFTER_PAYMENT");
+  public static final String AMOUNT_EXCEEDS_DECISION = RuleId.PAYMENT_LARGE_WITHOUT_DECISION.reason("AMOUNT_EXCEEDS_DECISION");
 
   /** Large payments, from the voucher's stage. */
   static final OutputTag<PaymentEvent> LARGE = new OutputTag<>("large-payments") {};

@@ -27,7 +27,7 @@ import org.probity.schema.SubjectType;
  */
 public final class PrincipalDirectRule implements Rule {
   public static final int VERSION = 1;
-  public static final String PRINCIPAL_AS_DEPUTY = "PRINCIPAL_AS_DEPUTY";
+  public static final String PRINCIPAL_AS_DEPUTY = RuleId.PAYMENT_PRINCIPAL_DIRECT.reason("PRINCIPAL_AS_DEPUTY");
   /** The rules file's role of a unit's principal (一把手). */
   static final String PRINCIPAL_ROLE = "PRINCIPAL";
 

@@ -83,9 +83,9 @@ import org.probity.schema.SubjectType;
  */
 public final class SignatureChainRule implements Rule {
   public static final int VERSION = 1;
-  public static final String MISSING_SIGNATURE = "MISSING_SIGNATURE";
-  public static final String OUT_OF_ORDER = "OUT_OF_ORDER";
-  public static final String SAME_SIGNER = "SAME_SIGNER";
+  public static final String MISSING_SIGNATURE = RuleId.PAYMENT_SIGNATURE_CHAIN.reason("MISSING_SIGNATURE");
+  public static final String OUT_OF_ORDER = RuleId.PAYMENT_SIGNATURE_CHAIN.reason("OUT_OF_ORDER");
+  public static final String SAME_SIGNER = RuleId.PAYMENT_SIGNATURE_CHAIN.reason("SAME_SIGNER");
   /** The order of 三审三签. */
   public static final List<SignerRole> CHAIN = List.of(SignerRole.DEPUTY, SignerRole.DISCIPLINE, SignerRole.PRINCIPAL);
 
@@ -104,7 +104,13 @@ public final class SignatureChainRule implements Rule {
 
   @Override
   public void addTo(Subjects subjects, ProbityConfig config) {
-    if (config.payment().signatureChainEngine() == PaymentParameters.SignatureChainEngine.KEYED) {
+    PaymentParameters.SignatureChainEngine engine =
+        config.payment().signatureChainEngine().resolve(subjects.stateInRocksDb());
+    System.err.println("probity: PAYMENT_SIGNATURE_CHAIN on " + (engine == PaymentParameters.SignatureChainEngine.KEYED
+        ? "the keyed engine" : "Flink CEP") + " (state " + (subjects.stateInRocksDb() ? "in RocksDB" : "on the heap")
+        + (config.payment().signatureChainEngine() == PaymentParameters.SignatureChainEngine.AUTO
+            ? "; signatureChainEngine: cep or keyed in the rules file chooses)" : "; as the rules file asks)"));
+    if (engine == PaymentParameters.SignatureChainEngine.KEYED) {
       subjects.vouchers().rule(Filtered.only(e -> e.getAction() != PaymentAction.SUBMITTED,
           new KeyedSignatureChain(config.payment())));
       return;

@@ -59,10 +59,10 @@ import org.probity.schema.SubjectType;
  */
 public final class BidRiggingRule implements Rule {
   public static final int VERSION = 1;
-  public static final String SHARED_FINGERPRINT = "SHARED_FINGERPRINT";
-  public static final String IDENTICAL_BIDS = "IDENTICAL_BIDS";
-  public static final String CLOSE_BIDS = "CLOSE_BIDS";
-  public static final String BID_AFTER_OPENING = "BID_AFTER_OPENING";
+  public static final String SHARED_FINGERPRINT = RuleId.PROCUREMENT_BID_RIGGING.reason("SHARED_FINGERPRINT");
+  public static final String IDENTICAL_BIDS = RuleId.PROCUREMENT_BID_RIGGING.reason("IDENTICAL_BIDS");
+  public static final String CLOSE_BIDS = RuleId.PROCUREMENT_BID_RIGGING.reason("CLOSE_BIDS");
+  public static final String BID_AFTER_OPENING = RuleId.PROCUREMENT_BID_RIGGING.reason("BID_AFTER_OPENING");
 
   @Override
   public Set<RuleId> ids() {

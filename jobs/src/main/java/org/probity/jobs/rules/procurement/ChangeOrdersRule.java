@@ -45,7 +45,7 @@ import org.probity.schema.SubjectType;
  */
 public final class ChangeOrdersRule implements Rule {
   public static final int VERSION = 1;
-  public static final String CHANGE_OVER_LIMIT = "CHANGE_OVER_LIMIT";
+  public static final String CHANGE_OVER_LIMIT = RuleId.PROCUREMENT_CHANGE_ORDERS.reason("CHANGE_OVER_LIMIT");
 
   @Override
   public Set<RuleId> ids() {

@@ -32,8 +32,8 @@ import org.probity.schema.ProcurementMethod;
  */
 public final class SplitPurchaseRule implements Rule {
   public static final int VERSION = 1;
-  public static final String SAME_SUPPLIER_WINDOW = "SAME_SUPPLIER_WINDOW";
-  public static final String SAME_CATEGORY_YEAR = "SAME_CATEGORY_YEAR";
+  public static final String SAME_SUPPLIER_WINDOW = RuleId.PROCUREMENT_SPLIT_PURCHASE.reason("SAME_SUPPLIER_WINDOW");
+  public static final String SAME_CATEGORY_YEAR = RuleId.PROCUREMENT_SPLIT_PURCHASE.reason("SAME_CATEGORY_YEAR");
 
   /** The first order or award of each procurement, for the split stages. */
   static final OutputTag<ProcurementEvent> PURCHASES = new OutputTag<>("split-purchase-orders") {};

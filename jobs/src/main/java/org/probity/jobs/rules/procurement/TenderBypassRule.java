@@ -34,7 +34,7 @@ import org.probity.schema.SubjectType;
  */
 public final class TenderBypassRule implements Rule {
   public static final int VERSION = 1;
-  public static final String NO_TENDER = "NO_TENDER";
+  public static final String NO_TENDER = RuleId.PROCUREMENT_TENDER_BYPASS.reason("NO_TENDER");
 
   @Override
   public Set<RuleId> ids() {
