@@ -11,10 +11,13 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * its watermark goes to a side output or nowhere), so that it never does. An event that arrives
  * behind this operator's watermark leaves stamped with the next instant (watermark + 1 ms); every
  * other event passes untouched. The downstream watermark is never ahead of this one, so the
- * restamped event is on time there and is processed as the next event of its key, which is what
- * {@link EventTimeOrderedFunction} does with a late event. Only the record's timestamp changes: the
- * event's own {@code eventTime} (what alerts report) stays. Late events are counted in
- * {@code lateEvents}.
+ * restamped event is on time there and is processed as the next event of its key, which is what a
+ * {@link SubjectStage} does with a late event (it judges it at once). Only the record's timestamp
+ * changes: the event's own {@code eventTime} (what alerts report) stays. Late events are counted in
+ * {@code lateEvents}. In the job it stands between the voucher stage's feed and the CEP operator of
+ * PAYMENT_SIGNATURE_CHAIN (uid {@code rule-payment-signature-chain-restamp}): one record in, one
+ * out, in the same subtask, so the CEP operator still reads the feed as partitioned by voucherId
+ * ({@code reinterpretAsKeyedStream}) without a second exchange.
  */
 public final class RestampLateEvents<T> extends AbstractStreamOperator<T> implements OneInputStreamOperator<T, T> {
   private static final long serialVersionUID = 1L;
