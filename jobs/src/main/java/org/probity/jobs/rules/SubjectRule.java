@@ -67,7 +67,8 @@ public abstract class SubjectRule<IN, OUT> implements Serializable {
 
   /** The prefix of this rule's state names in its stage: unique among the stage's rules, stable across releases. */
   protected String stateName() {
-    return getClass().getSimpleName();
+    // The class's name within its package ("AgendaNoticeRule$Detect"): two rules' nested Detect never share.
+    return getClass().getName().substring(getClass().getPackageName().length() + 1);
   }
 
   /** Creates the rule's state handles. */

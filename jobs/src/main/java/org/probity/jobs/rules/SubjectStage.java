@@ -69,8 +69,9 @@ import org.probity.schema.codec.SingleObjectCodec;
  *       event behind the watermark (later than the bound) is judged at once and counted
  *       ({@code lateEvents}); an event restamped upstream to a later instant (a replay's late
  *       event) waits for that instant and is judged with its own time, like a late one.
- *   <li><b>Rules' timers</b> are the only per-key timers: each rule's own (a deadline, its state's
- *       expiry), namespaced by the rule so a rule sees only its own.
+ *   <li><b>One timer per subject.</b> Each rule asks for its own deadlines (a step of a ladder, its
+ *       state's expiry) and sees only its own; the stage folds them, and the subject's
+ *       de-duplication expiry, into one sorted list per subject with one Flink timer at its first.
  * </ul>
  *
  * <p>A <em>prelude</em> may come first: it sees each event and hands the rules what they judge (the
@@ -88,6 +89,8 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   public static final String LATE_EVENTS = "lateEvents";
   public static final String OPEN_SUBJECTS = "openSubjects";
   private static final int DEDUP_NAMESPACE = -1;
+  /** The namespace of the subject's one Flink timer. */
+  private static final int SUBJECT_TIMER = 0;
   private static final int PRELUDE_NAMESPACE = -2;
 
   /** A rule handing events to another stage, by a side output. */
@@ -106,6 +109,8 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   private transient PendingEvents<E> pending;
   private transient ListState<Tuple2<Long, E>> pendingState;
   private transient ValueState<SeenEvents> seen;
+  /** The subject's deadlines: pairs (instant, the rule's namespace), sorted; its one timer is at the first. */
+  private transient ValueState<long[]> deadlines;
   private transient Counter duplicates;
   private transient Counter conflicting;
   private transient Counter lateEvents;
@@ -235,6 +240,8 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   public void open() throws Exception {
     super.open();
     timers = getInternalTimerService("subject-rules", IntSerializer.INSTANCE, this);
+    deadlines = getPartitionedState(new ValueStateDescriptor<>("rule-deadlines",
+        org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
     lateEvents = getMetricGroup().counter(LATE_EVENTS);
     reuse = new StreamRecord<>(null);
     out = new Collector<>() {
@@ -367,11 +374,36 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     }
   }
 
+  /** The subject's one timer: every deadline of its rules that fell due by {@code timer}, in order. */
   @Override
-  @SuppressWarnings("unchecked")
   public void onEventTime(InternalTimer<String, Integer> timer) throws Exception {
+    long[] due = deadlines.value();
+    if (due == null) {
+      return;
+    }
     long time = timer.getTimestamp();
-    int namespace = timer.getNamespace();
+    int n = 0;
+    while (n < due.length && due[n] <= time) {
+      n += 2;
+    }
+    if (n == 0) {
+      return;
+    }
+    long[] rest = Arrays.copyOfRange(due, n, due.length);
+    if (rest.length == 0) {
+      deadlines.clear();
+    } else {
+      deadlines.update(rest);
+      timers.registerEventTimeTimer(SUBJECT_TIMER, rest[0]);
+    }
+    // The rules' state is consistent before they run: a deadline one of them sets now is kept.
+    for (int i = 0; i < n; i += 2) {
+      fire(due[i], (int) due[i + 1]);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void fire(long time, int namespace) throws Exception {
     emitAt = time;
     if (namespace == DEDUP_NAMESPACE) {
       expire(time);
@@ -394,6 +426,61 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   public void onProcessingTime(InternalTimer<String, Integer> timer) {}
 
   // ---------------------------------------------------------------------------------------------
+  // Deadlines: every rule's timers folded into one Flink timer per subject
+
+  /** A deadline of rule {@code namespace} at {@code time} (again at the same instant: once). */
+  private void schedule(int namespace, long time) throws Exception {
+    long[] d = deadlines.value();
+    if (d == null) {
+      deadlines.update(new long[] {time, namespace});
+      timers.registerEventTimeTimer(SUBJECT_TIMER, time);
+      return;
+    }
+    int i = 0;
+    while (i < d.length && (d[i] < time || (d[i] == time && d[i + 1] < namespace))) {
+      i += 2;
+    }
+    if (i < d.length && d[i] == time && d[i + 1] == namespace) {
+      return;
+    }
+    long[] more = new long[d.length + 2];
+    System.arraycopy(d, 0, more, 0, i);
+    more[i] = time;
+    more[i + 1] = namespace;
+    System.arraycopy(d, i, more, i + 2, d.length - i);
+    deadlines.update(more);
+    if (time < d[0]) {
+      timers.deleteEventTimeTimer(SUBJECT_TIMER, d[0]);
+      timers.registerEventTimeTimer(SUBJECT_TIMER, time);
+    }
+  }
+
+  private void unschedule(int namespace, long time) throws Exception {
+    long[] d = deadlines.value();
+    if (d == null) {
+      return;
+    }
+    for (int i = 0; i < d.length; i += 2) {
+      if (d[i] == time && d[i + 1] == namespace) {
+        long[] less = new long[d.length - 2];
+        System.arraycopy(d, 0, less, 0, i);
+        System.arraycopy(d, i + 2, less, i, d.length - i - 2);
+        if (less.length == 0) {
+          deadlines.clear();
+          timers.deleteEventTimeTimer(SUBJECT_TIMER, time);
+        } else {
+          deadlines.update(less);
+          if (less[0] != d[0]) {
+            timers.deleteEventTimeTimer(SUBJECT_TIMER, d[0]);
+            timers.registerEventTimeTimer(SUBJECT_TIMER, less[0]);
+          }
+        }
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // De-duplication
 
   private boolean firstSight(E event, String eventId, long at) throws Exception {
@@ -404,7 +491,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
       s = new SeenEvents();
       s.expiresAt = at + dedup.retentionMillis();
       s.timerAt = s.expiresAt;
-      timers.registerEventTimeTimer(DEDUP_NAMESPACE, s.timerAt);
+      schedule(DEDUP_NAMESPACE, s.timerAt);
       openSubjects++;
     } else {
       int i = s.indexOf(idHash);
@@ -432,7 +519,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     }
     if (s.expiresAt > time) {
       s.timerAt = s.expiresAt;
-      timers.registerEventTimeTimer(DEDUP_NAMESPACE, s.timerAt);
+      schedule(DEDUP_NAMESPACE, s.timerAt);
       seen.update(s);
     } else {
       seen.clear();
@@ -452,6 +539,23 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
             + hex(first) + ", this version has " + hex(hash) + "; the first version stands")
         .setFailedAt(Instant.now())
         .build();
+  }
+
+  /** The deadlines the stage holds for all its subjects (what each rule asked for, not Flink timers): for tests. */
+  public int deadlines() throws Exception {
+    Object key = getCurrentKey();
+    int n = 0;
+    try (var keys = getKeyedStateBackend().getKeys("rule-deadlines", VoidNamespace.INSTANCE)) {
+      for (Object k : (Iterable<Object>) keys::iterator) {
+        setCurrentKey(k);
+        long[] d = deadlines.value();
+        n += d == null ? 0 : d.length / 2;
+      }
+    }
+    if (key != null) {
+      setCurrentKey(key);
+    }
+    return n;
   }
 
   public static String hex(long hash) {
@@ -510,12 +614,20 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
 
     @Override
     public void registerEventTimeTimer(long time) {
-      timers.registerEventTimeTimer(namespace, time);
+      try {
+        schedule(namespace, time);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     @Override
     public void deleteEventTimeTimer(long time) {
-      timers.deleteEventTimeTimer(namespace, time);
+      try {
+        unschedule(namespace, time);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
     }
 
     @Override

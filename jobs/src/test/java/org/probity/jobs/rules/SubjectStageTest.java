@@ -118,7 +118,7 @@ class SubjectStageTest {
     // The subject's one de-duplication expiry; none for its 50 waiting events.
     assertThat(h.numEventTimeTimers()).isEqualTo(1);
     h.processWatermark(T0 + 49_000);
-    assertThat(h.numEventTimeTimers()).as("and the rule's one deadline once judged").isEqualTo(2);
+    assertThat(h.numEventTimeTimers()).as("the rule's deadline folded into the subject's one timer").isEqualTo(1);
   }
 
   @Test

@@ -76,9 +76,9 @@ class ApprovalStateBackendsTest {
     harness.processWatermark(Long.MAX_VALUE);
     List<Alert> alerts = harness.extractOutputValues();
     KeyedStateBackend<String> state = harness.getOperator().getKeyedStateBackend();
-    try (Stream<String> cases = state.getKeys("case", VoidNamespace.INSTANCE);
-        Stream<String> waiting = state.getKeys("pending-events", VoidNamespace.INSTANCE)) {
-      assertThat(cases.count() + waiting.count()).as("every case ended or expired").isZero();
+    try (Stream<String> cases = state.getKeys("ApprovalCaseFunction/case", VoidNamespace.INSTANCE);
+        Stream<String> deadlines = state.getKeys("rule-deadlines", VoidNamespace.INSTANCE)) {
+      assertThat(cases.count() + deadlines.count()).as("every case ended or expired").isZero();
     }
     assertThat(harness.numEventTimeTimers()).isZero();
     harness.close();

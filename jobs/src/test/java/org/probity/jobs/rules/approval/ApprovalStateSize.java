@@ -121,7 +121,7 @@ public final class ApprovalStateSize {
     KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
     backend.setCurrentKey(CASE_ID);
     ValueState<CaseState> state = backend.getPartitionedState(VoidNamespace.INSTANCE,
-        VoidNamespaceSerializer.INSTANCE, new ValueStateDescriptor<>("case", CaseState.TYPE));
+        VoidNamespaceSerializer.INSTANCE, new ValueStateDescriptor<>("ApprovalCaseFunction/case", CaseState.TYPE));
     TypeSerializer<CaseState> serializer = CaseState.TYPE.createSerializer(harness.getExecutionConfig()
         .getSerializerConfig());
     DataOutputSerializer out = new DataOutputSerializer(256);

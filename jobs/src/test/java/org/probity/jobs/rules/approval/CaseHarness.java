@@ -152,11 +152,16 @@ final class CaseHarness {
     return c == null ? 0 : c.getCount();
   }
 
+  /** The case's own state entries (not the stage's list of the case's deadlines). */
   int stateEntries() {
-    return harness.numKeyedStateEntries();
+    try (var withDeadlines = harness.getOperator().getKeyedStateBackend().getKeys("rule-deadlines",
+        org.apache.flink.runtime.state.VoidNamespace.INSTANCE)) {
+      return harness.numKeyedStateEntries() - (int) withDeadlines.count();
+    }
   }
 
-  int timers() {
-    return harness.numEventTimeTimers();
+  /** The deadlines the case's rules hold (the stage folds them into one timer per case). */
+  int timers() throws Exception {
+    return ((SubjectStage<?, ?>) harness.getOperator()).deadlines();
   }
 }

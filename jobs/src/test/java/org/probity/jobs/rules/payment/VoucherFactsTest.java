@@ -1,5 +1,6 @@
 package org.probity.jobs.rules.payment;
 
+import org.probity.jobs.rules.SubjectStage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.probity.jobs.rules.payment.Vouchers.DAY;
 import static org.probity.jobs.rules.payment.Vouchers.MINUTE;
@@ -156,11 +157,13 @@ class VoucherFactsTest {
         .isEqualTo(5_000_001L);
 
     after(T0 + 2 * MINUTE + tombstone - 1);
-    assertThat(h.numKeyedStateEntries()).as("facts, their expiry, the tombstone").isEqualTo(3);
-    assertThat(h.numEventTimeTimers()).as("the facts' expiry and the tombstone's").isEqualTo(2);
+    assertThat(h.numKeyedStateEntries()).as("facts, their expiry, the tombstone, the deadlines").isEqualTo(4);
+    assertThat(((SubjectStage<?, ?>) h.getOperator()).deadlines()).as("the facts' expiry and the tombstone's")
+        .isEqualTo(2);
+    assertThat(h.numEventTimeTimers()).as("folded into one").isEqualTo(1);
     after(T0 + 2 * MINUTE + tombstone);
-    assertThat(h.numKeyedStateEntries()).as("the tombstone is gone; the facts wait for their window").isEqualTo(2);
-    assertThat(h.numEventTimeTimers()).isEqualTo(1);
+    assertThat(h.numKeyedStateEntries()).as("the tombstone is gone; the facts wait for their window").isEqualTo(3);
+    assertThat(((SubjectStage<?, ?>) h.getOperator()).deadlines()).isEqualTo(1);
     after(T0 + 3 * MINUTE + window);
     assertThat(h.numKeyedStateEntries()).isZero();
     assertThat(h.numEventTimeTimers()).isZero();
