@@ -92,12 +92,14 @@ final class AlertRecords {
       return s.toString().replace("|", "/");
     }
 
-    /** Missing and extra per rule (the first word of a key, or the ruleId field of a record). */
-    Map<String, int[]> byRule() {
+    /** Missing and extra per rule (the first word of a key, or the ruleId field of a record): "RULE −m +e". */
+    String byRule() {
       Map<String, int[]> counts = new java.util.TreeMap<>();
       missing.forEach(k -> counts.computeIfAbsent(rule(k), r -> new int[2])[0]++);
       extra.forEach(k -> counts.computeIfAbsent(rule(k), r -> new int[2])[1]++);
-      return counts;
+      List<String> parts = new ArrayList<>();
+      counts.forEach((r, c) -> parts.add(r + " −" + c[0] + " +" + c[1]));
+      return String.join(", ", parts);
     }
   }
 

@@ -181,7 +181,7 @@ final class SqlPeer {
     List<String> views = new ArrayList<>();
     if (ruleIds.contains(RuleId.PAYMENT_BEYOND_AUTHORITY) || ruleIds.contains(RuleId.CONFLICT_OF_INTEREST)) {
       views.add("CREATE TEMPORARY VIEW signatures AS SELECT s.eventId, s.unitId, s.voucherId, s.signerId, "
-          + "s.rowtime, v.amountFen, v.payeeId FROM payments s, payments v WHERE s.`action` = 'SIGNED' AND "
+          + "s.rowtime, s.proctime, v.amountFen, v.payeeId FROM payments s, payments v WHERE s.`action` = 'SIGNED' AND "
           + "v.`action` IN ('SUBMITTED', 'PAID') AND s.voucherId = v.voucherId AND v.rowtime BETWEEN s.rowtime - "
           + days(config.payment().signatureWindowDays()) + " AND s.rowtime");
     }
@@ -190,7 +190,16 @@ final class SqlPeer {
 
   /** The one row per {@code key} that came first in event time. */
   private static String firstPer(String key, String from) {
-    return "(SELECT *, ROW_NUMBER() OVER (PARTITION BY " + key + " ORDER BY rowtime) AS first_violation FROM ("
+    return firstPer(key, from, "rowtime");
+  }
+
+  /**
+   * The one row per {@code key} that came first by {@code order}. Behind an interval join it is
+   * arrival order ({@code proctime}): the join holds the watermark back by its 90- or 400-day bound,
+   * and an event-time de-duplication waits for the watermark, so it would emit nothing for months.
+   */
+  private static String firstPer(String key, String from, String order) {
+    return "(SELECT *, ROW_NUMBER() OVER (PARTITION BY " + key + " ORDER BY " + order + ") AS first_violation FROM ("
         + from + ")) WHERE first_violation = 1";
   }
 
@@ -216,7 +225,7 @@ final class SqlPeer {
           + "supplierId AS subjectId, eventId FROM (SELECT unitId, supplierId, "
           + "eventId, threshold, COUNT(*) OVER w AS orders_in_window, SUM(amountFen) OVER w AS window_sum FROM "
           + orders + " WHERE amountFen < threshold WINDOW w AS (PARTITION BY unitId, supplierId ORDER BY rowtime "
-          + "RANGE BETWEEN " + days(config.procurement().splitWindowDays()) + " PRECEDING AND CURRENT ROW)) "
+          + "RANGE BETWEEN " + daysOpen(config.procurement().splitWindowDays()) + " PRECEDING AND CURRENT ROW)) "
           + "WHERE orders_in_window >= 2 AND window_sum >= threshold");
       int start = config.procurement().fiscalYearStartMonth();
       String label = start == 1 ? "CAST(fiscal_year AS STRING)"
@@ -252,7 +261,7 @@ final class SqlPeer {
     if (ruleIds.contains(RuleId.PAYMENT_BEYOND_AUTHORITY)) {
       queries.add(head(RuleId.PAYMENT_BEYOND_AUTHORITY, "LIMIT_EXCEEDED", "VOUCHER") + "voucherId AS subjectId, "
           + "eventId FROM " + firstPer("voucherId, signerId", "SELECT * FROM signatures WHERE amountFen > "
-          + authorityLimitExpression(reference, "signerId")));
+          + authorityLimitExpression(reference, "signerId"), "proctime"));
     }
     if (ruleIds.contains(RuleId.PAYMENT_PRINCIPAL_DIRECT)) {
       List<String> principals = reference.people().values().stream().filter(p -> "PRINCIPAL".equals(p.role()))
@@ -277,14 +286,14 @@ final class SqlPeer {
           .toList();
       queries.add(head(RuleId.CONFLICT_OF_INTEREST, "RELATED_PARTY", "CASE") + "caseId AS subjectId, eventId FROM "
           + firstPer("caseId, actorId", "SELECT * FROM (SELECT act.eventId, act.unitId, act.caseId, act.actorId, "
-          + "act.rowtime, COALESCE(act.applicantId, named.applicantId) AS party FROM approvals act, approvals named "
+          + "act.rowtime, act.proctime, COALESCE(act.applicantId, named.applicantId) AS party FROM approvals act, approvals named "
           + "WHERE act.`action` IN ('REVIEWED', 'APPROVED', 'REJECTED') AND " + in("act.actorId", officials)
           + " AND " + in("named.applicantId", parties) + " AND named.caseId = act.caseId AND named.rowtime BETWEEN "
           + "act.rowtime - " + days(config.approval().caseRetentionDays()) + " AND act.rowtime) WHERE "
-          + relatedExpression(reference, "actorId", "party")));
+          + relatedExpression(reference, "actorId", "party"), "proctime"));
       queries.add(head(RuleId.CONFLICT_OF_INTEREST, "RELATED_PARTY", "VOUCHER") + "voucherId AS subjectId, eventId "
           + "FROM " + firstPer("voucherId, signerId", "SELECT * FROM signatures WHERE "
-          + relatedExpression(reference, "signerId", "payeeId")));
+          + relatedExpression(reference, "signerId", "payeeId"), "proctime"));
       queries.add(head(RuleId.CONFLICT_OF_INTEREST, "RELATED_PARTY", "PROCUREMENT") + "procurementId AS subjectId, "
           + "eventId FROM " + firstPer("procurementId, actorId", "SELECT * FROM procurement WHERE `action` IN "
           + "('ORDER_PLACED', 'AWARDED') AND " + relatedExpression(reference, "actorId", "supplierId")));
@@ -343,6 +352,15 @@ final class SqlPeer {
     new java.util.TreeMap<>(reference.relatedParties()).forEach((person, parties) -> terms.add("(" + official
         + " = " + literal(person) + " AND " + in(party, new java.util.TreeSet<>(parties)) + ")"));
     return "(" + String.join(" OR ", terms) + ")";
+  }
+
+  /**
+   * The contract's window (t − n days, t] as a RANGE bound: {@code n} days less a millisecond, since
+   * RANGE … PRECEDING includes its bound (the generator plants orders exactly one window apart).
+   */
+  static String daysOpen(int n) {
+    days(n);
+    return "INTERVAL '" + (n - 1) + " 23:59:59.999' DAY(3) TO SECOND(3)";
   }
 
   /** A day interval literal; Flink's day intervals hold at most three digits. */
