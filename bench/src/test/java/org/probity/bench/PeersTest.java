@@ -59,4 +59,13 @@ class PeersTest {
       assertThat(d.extra()).as("extra " + d.byRule()).isEmpty();
     }
   }
+
+  @Test
+  void theEsperStatementsRaiseExactlyThePlantedAlerts() {
+    EsperPeer.Result result = EsperPeer.run(events, config, EsperPeer.EXPRESSED, 0);
+    assertThat(result.timed().events()).isEqualTo(events.size());
+    AlertRecords.Difference d = AlertRecords.compare(new TreeSet<>(result.records()), expected(EsperPeer.EXPRESSED));
+    assertThat(d.missing()).as("missing " + d.byRule()).isEmpty();
+    assertThat(d.extra()).as("extra " + d.byRule()).isEmpty();
+  }
 }
