@@ -26,6 +26,8 @@ import org.probity.schema.Alert;
  */
 final class AlertRecords {
   private static final AvroJson JSON = new AvroJson(ZoneId.of("Asia/Shanghai"));
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private AlertRecords() {}
 
@@ -36,6 +38,15 @@ final class AlertRecords {
   /** The whole record, normalized as the replay tests normalize it. */
   static String record(Alert a) {
     return JSON.write(Alert.newBuilder(a).setMessage("").setDetectedAt(a.getEventTime()).build());
+  }
+
+  /** A record back from its normalized form. */
+  static Alert parse(String record) {
+    try {
+      return JSON.read(MAPPER.readTree(record), Alert.class);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static String subject(String ruleId, String reason, String unitId, String subjectType, String subjectId) {
