@@ -599,7 +599,11 @@ public final class Benchmark {
       // RocksDB as recommended for it: the signature chain on its keyed engine (see figure 2).
       ProbityConfig config = heap ? w.config()
           : BenchRules.withEngine(w.config(), PaymentParameters.SignatureChainEngine.KEYED);
-      scaleTable(backend, w, ScaleRun.run(cluster, w, config, backend, 2, sizes.scaleSegments(), budget), budget);
+      ScaleRun.Run run = ScaleRun.run(cluster, w, config, backend, 2, sizes.scaleSegments(), budget);
+      scaleTable(backend, w, run.steps(), budget);
+      md.append("\nAlert records of the whole run: ").append(run.records() == null ? "not compared (the run was "
+          + "cancelled)" : String.format("%,d, %s", run.records().size(), AlertRecords.compare(run.records(),
+          w.truth().stream().map(AlertRecords::record).toList()).cell("truth"))).append(".\n");
     }
     md.append("\nNot measured: ").append(notMeasuredAtScale()).append("\n");
   }
