@@ -2,6 +2,8 @@ package org.probity.bench;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.Schema;
 import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.functions.ScalarFunction;
 import org.apache.flink.types.Row;
 import org.probity.connectors.ingest.Ingested;
 import org.probity.jobs.alert.RuleId;
@@ -30,9 +33,10 @@ import org.probity.schema.ProcurementEvent;
  * Figure 5: the rules written the way a user would without Probity, in Flink SQL on the same
  * decoded events (the Avro single-object encoding has no SQL format, so a user decodes in a
  * DataStream first, as here). Each query is the straightforward reading of the contract; the
- * rules file's reference data is generated into the SQL text (CASE and IN lists: a user would
- * template them the same way; a join with a VALUES table would lose the rows' time attribute, which
- * the event-time de-duplications and windows need). Every query emits rows of one shape, (ruleId,
+ * rules file's small reference data (items, thresholds, related parties) is generated into the SQL
+ * text as CASE and IN lists (a join with a VALUES table would lose the rows' time attribute, which
+ * the event-time de-duplications and windows need); the people, thousands of them, are scalar
+ * functions over the rules file ({@link AuthorityLimit}, {@link IsPrincipal}). Every query emits rows of one shape, (ruleId,
  * reason, unitId, subjectType, subjectId, eventId), so the bench can compare them with the ground
  * truth ({@link AlertRecords#subjectOfRow}). Where a query differs from the contract's letter or
  * from Probity, {@link #DEVIATIONS} says how.
@@ -165,6 +169,8 @@ final class SqlPeer {
         tables.executeSql("CREATE TEMPORARY VIEW " + stream + " AS SELECT * FROM (SELECT *, ROW_NUMBER() OVER "
             + "(PARTITION BY eventId ORDER BY proctime) AS rn FROM " + stream + "_raw) WHERE rn = 1");
       }
+      tables.createTemporarySystemFunction("authority_limit", new AuthorityLimit(config.reference()));
+      tables.createTemporarySystemFunction("is_principal", new IsPrincipal(config.reference()));
       for (String view : views(config, ruleIds)) {
         tables.executeSql(view);
       }
@@ -261,14 +267,12 @@ final class SqlPeer {
     if (ruleIds.contains(RuleId.PAYMENT_BEYOND_AUTHORITY)) {
       queries.add(head(RuleId.PAYMENT_BEYOND_AUTHORITY, "LIMIT_EXCEEDED", "VOUCHER") + "voucherId AS subjectId, "
           + "eventId FROM " + firstPer("voucherId, signerId", "SELECT * FROM signatures WHERE amountFen > "
-          + authorityLimitExpression(reference, "signerId"), "proctime"));
+          + "authority_limit(signerId)", "proctime"));
     }
     if (ruleIds.contains(RuleId.PAYMENT_PRINCIPAL_DIRECT)) {
-      List<String> principals = reference.people().values().stream().filter(p -> "PRINCIPAL".equals(p.role()))
-          .map(ReferenceData.Person::id).sorted().toList();
       queries.add(head(RuleId.PAYMENT_PRINCIPAL_DIRECT, "PRINCIPAL_AS_DEPUTY", "VOUCHER") + "voucherId AS "
           + "subjectId, eventId FROM " + firstPer("voucherId, signerId", "SELECT * FROM payments WHERE `action` = "
-          + "'SIGNED' AND signerRole = 'DEPUTY' AND " + in("signerId", principals)));
+          + "'SIGNED' AND signerRole = 'DEPUTY' AND is_principal(signerId)"));
     }
     if (ruleIds.contains(RuleId.PROCUREMENT_CHANGE_ORDERS)) {
       String limit = java.math.BigDecimal.valueOf(config.procurement().changeOrderLimitPercent()).toPlainString();
@@ -329,18 +333,37 @@ final class SqlPeer {
     return sql.append(" ELSE CAST(NULL AS BIGINT) END").toString();
   }
 
-  /** The signer's authority limit, people grouped by limit (one IN list per distinct limit); NULL if none. */
-  static String authorityLimitExpression(ReferenceData reference, String column) {
-    Map<Long, java.util.TreeSet<String>> byLimit = new java.util.TreeMap<>();
-    for (ReferenceData.Person p : reference.people().values()) {
-      if (p.authorityLimitFen() != null) {
-        byLimit.computeIfAbsent(p.authorityLimitFen(), k -> new java.util.TreeSet<>()).add(p.id());
-      }
+  /**
+   * The person's authority limit, NULL when the file has none (not judged). The people are a
+   * scalar function, not a CASE: 2,600 of them (200 units) as IN lists make a generated method
+   * larger than the JVM's 64 KB, so a user would look them up, as here, from the rules file.
+   */
+  public static final class AuthorityLimit extends ScalarFunction {
+    private static final long serialVersionUID = 1L;
+    private final HashMap<String, Long> limits = new HashMap<>();
+
+    AuthorityLimit(ReferenceData reference) {
+      reference.people().values().forEach(p -> limits.put(p.id(), p.authorityLimitFen()));
     }
-    StringBuilder sql = new StringBuilder("CASE");
-    byLimit.forEach((limit, ids) -> sql.append(" WHEN ").append(in(column, ids)).append(" THEN CAST(")
-        .append(limit).append(" AS BIGINT)"));
-    return sql.append(" ELSE CAST(NULL AS BIGINT) END").toString();
+
+    public Long eval(String personId) {
+      return personId == null ? null : limits.get(personId);
+    }
+  }
+
+  /** Whether the rules file gives the person the role PRINCIPAL (一把手). */
+  public static final class IsPrincipal extends ScalarFunction {
+    private static final long serialVersionUID = 1L;
+    private final HashSet<String> principals = new HashSet<>();
+
+    IsPrincipal(ReferenceData reference) {
+      reference.people().values().stream().filter(p -> "PRINCIPAL".equals(p.role()))
+          .forEach(p -> principals.add(p.id()));
+    }
+
+    public boolean eval(String personId) {
+      return personId != null && principals.contains(personId);
+    }
   }
 
   /** Whether {@code official} is a related party of {@code party}, from the rules file's relatedParties. */

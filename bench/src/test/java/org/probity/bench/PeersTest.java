@@ -23,12 +23,18 @@ import org.probity.schema.Alert;
  */
 class PeersTest {
   private static ProbityConfig config;
+  /**
+   * What the peers run with: the benchmark's 200 units (the first 12 are the input's), so their
+   * generated SQL and EPL are as large as in the benchmark.
+   */
+  private static ProbityConfig peers;
   private static EncodedEvents events;
   private static List<Alert> truth;
 
   @BeforeAll
   static void generate() {
     config = BenchRules.withUnits(12);
+    peers = BenchRules.withUnits(Sizes.FULL.units());
     GeneratorSettings settings = GeneratorSettings.DEFAULTS.withDays(20).withScale(2).withViolationRate(0.3)
         .withDisorderSeconds(60);
     TrafficGenerator generator = new TrafficGenerator(config, settings);
@@ -50,7 +56,7 @@ class PeersTest {
   @Test
   void theSqlQueriesRaiseExactlyThePlantedAlerts() throws Exception {
     try (BenchCluster cluster = new BenchCluster(2, 128)) {
-      InProcessRun.Result result = InProcessRun.run(cluster, events, config, SqlPeer.job(config, SqlPeer.EXPRESSED),
+      InProcessRun.Result result = InProcessRun.run(cluster, events, peers, SqlPeer.job(peers, SqlPeer.EXPRESSED),
           2, JobEnvironment.StateBackend.HASHMAP, new int[] {0}, new boolean[1], (job, mark) -> { },
           Duration.ofMinutes(5));
       assertThat(result.complete()).isTrue();
@@ -62,7 +68,7 @@ class PeersTest {
 
   @Test
   void theEsperStatementsRaiseExactlyThePlantedAlerts() {
-    EsperPeer.Result result = EsperPeer.run(events, config, EsperPeer.EXPRESSED, 0);
+    EsperPeer.Result result = EsperPeer.run(events, peers, EsperPeer.EXPRESSED, 0);
     assertThat(result.timed().events()).isEqualTo(events.size());
     AlertRecords.Difference d = AlertRecords.compare(new TreeSet<>(result.records()), expected(EsperPeer.EXPRESSED));
     assertThat(d.missing()).as("missing " + d.byRule()).isEmpty();
