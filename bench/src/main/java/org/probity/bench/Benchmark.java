@@ -484,6 +484,8 @@ public final class Benchmark {
     List<Sample> sql = new ArrayList<>();
     List<Sample> esper = new ArrayList<>();
     List<Double> esperThreadRates = new ArrayList<>();
+    List<Double> esperGcShares = new ArrayList<>();
+    List<Double> esperJitShares = new ArrayList<>();
     InProcessRun.Result lastProbity = null;
     InProcessRun.Result lastSql = null;
     EsperPeer.Result lastEsper = null;
@@ -505,6 +507,8 @@ public final class Benchmark {
         sql.addAll(s.segments());
         esper.add(e.timed());
         esperThreadRates.add(e.timed().events() / (e.threadCpuNanos() / 1e9));
+        esperGcShares.add(e.gcMillis() * 1e6 / e.timed().wallNanos());
+        esperJitShares.add(e.jitMillis() * 1e6 / e.timed().wallNanos());
       }
       lastProbity = p;
       lastSql = s;
@@ -549,11 +553,15 @@ public final class Benchmark {
         .append(AlertRecords.compare(esperSubjects, truthSubjects).cell("truth")).append("; ")
         .append(AlertRecords.compare(esperSubjects, probitySubjects).cell("Probity")).append(" |\n")
         .append(String.format("%nRatios per core: Probity / Flink SQL **%.2f** (range %.2f–%.2f); Probity / Esper "
-                + "**%.2f** (range %.2f–%.2f); Esper per CPU-second of its own thread: %s.%n",
+                + "**%.2f** (range %.2f–%.2f); Esper per CPU-second of its own thread: %s; while Esper ran, the "
+                + "garbage collectors were busy %s and the JIT compilers %s of its wall time (each of them may use "
+                + "several threads: the rest of the process's CPU).%n",
             probityPerCore.median() / sqlPerCore.median(), probityPerCore.min() / sqlPerCore.max(),
             probityPerCore.max() / sqlPerCore.min(), probityPerCore.median() / esperPerCore.median(),
             probityPerCore.min() / esperPerCore.max(), probityPerCore.max() / esperPerCore.min(),
-            Spread.of(esperThreadRates.stream().mapToDouble(Double::doubleValue).toArray()).format(0)));
+            Spread.of(esperThreadRates.stream().mapToDouble(Double::doubleValue).toArray()).format(0),
+            Spread.of(esperGcShares.stream().mapToDouble(d -> 100 * d).toArray()).format(0).replaceFirst(" ", "% "),
+            Spread.of(esperJitShares.stream().mapToDouble(d -> 100 * d).toArray()).format(0).replaceFirst(" ", "% ")));
     List<RuleId> notCompared = SqlPeer.EXPRESSED.stream().filter(r -> !comparable.contains(r)).toList();
     if (!notCompared.isEmpty()) {
       md.append("\nExpressed by both peers but not compared: ").append(notCompared).append(" (in this build its "

@@ -74,8 +74,20 @@ final class EsperPeer {
    * @param timed the events from {@code timedFrom} on, with this process's CPU (as every figure)
    * @param threadCpuNanos the CPU of the one thread doing the work over the same events
    * @param records the (rule, reason, unit, subject) keys of the alert rows
+   * @param gcMillis the collectors' time over the timed events (wall, summed over collectors)
+   * @param jitMillis the JIT compilers' time over the timed events
    */
-  record Result(Sample timed, long threadCpuNanos, long rows, List<String> records) {}
+  record Result(Sample timed, long threadCpuNanos, long rows, List<String> records, long gcMillis, long jitMillis) {}
+
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
+  }
+
+  private static long jitMillis() {
+    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+  }
 
   private static final String[] TENDERED = {"ProcurementMethod.OPEN_TENDER", "ProcurementMethod.INVITED_TENDER"};
 
@@ -226,9 +238,12 @@ final class EsperPeer {
       long wall = System.nanoTime();
       long cpu = RunProbe.cpuNanos();
       long threadCpu = threads.getCurrentThreadCpuTime();
+      long gc = gcMillis();
+      long jit = jitMillis();
       send(events, timedFrom, events.size(), decoder, seen, service, clock);
       Sample timed = new Sample(events.size() - timedFrom, System.nanoTime() - wall, RunProbe.cpuNanos() - cpu);
-      return new Result(timed, threads.getCurrentThreadCpuTime() - threadCpu, rows[0], records);
+      return new Result(timed, threads.getCurrentThreadCpuTime() - threadCpu, rows[0], records, gcMillis() - gc,
+          jitMillis() - jit);
     } finally {
       runtime.destroy();
     }
