@@ -25,6 +25,7 @@ import org.probity.jobs.config.PaymentParameters;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.rules.Rule;
 import org.probity.jobs.rules.RuleSet;
+import org.probity.schema.Alert;
 
 /**
  * The benchmark behind docs/benchmarks.md, run by {@code bench/run}: every figure of the issue in
@@ -301,6 +302,7 @@ public final class Benchmark {
       Sample cut = null;
       boolean cutInWarmup = false;
       long alerts = 0;
+      List<String> records = List.of();
       for (int r = 1; r <= sizes.runs() && cut == null; r++) {
         log.println("bench: 2. in-process, " + run + ", run " + r);
         InProcessRun.Result result = InProcessRun.run(cluster, w.events(), config,
@@ -309,12 +311,46 @@ public final class Benchmark {
         samples.addAll(result.segments());
         cut = result.cut();
         alerts = result.alerts();
+        records = result.records();
         cutInWarmup = result.cutInWarmup();
+        if (cut == null) {
+          // Every run of every configuration, not just the last: a verdict that varies between runs shows.
+          recordsNotes.computeIfAbsent(run, k -> new LinkedHashSet<>()).add(recordsNote(records, truthRecords(w)));
+        }
       }
       rows.add(new Row("2", "Probity in-process, " + backend.name().toLowerCase(Locale.ROOT) + " state, parallelism "
           + p + (keyed ? ", signature chain on the keyed engine" : ""), samples, cut,
-          cut == null ? String.format("%,d alert records per run", alerts) : cutNote(cutInWarmup)));
+          cut == null ? String.format("%,d alert records per run; %s", alerts,
+              String.join(" / ", recordsNotes.get(run)) + sameAsFirst(run, records)) : cutNote(cutInWarmup)));
     }
+  }
+
+  /** Per in-process configuration, what its runs' records were against the ground truth. */
+  private final Map<String, Set<String>> recordsNotes = new LinkedHashMap<>();
+  /** The records of the first configuration run, to say whether the others equal it. */
+  private List<String> firstRecords;
+  private String firstConfiguration;
+
+  private static List<String> truthRecords(Workload w) {
+    return w.truth().stream().map(AlertRecords::record).toList();
+  }
+
+  private static String recordsNote(List<String> records, List<String> truth) {
+    return AlertRecords.compare(records, truth).cell("truth");
+  }
+
+  /** Whether {@code records} equal those of the first configuration (said only when they are not the truth). */
+  private String sameAsFirst(String run, List<String> records) {
+    if (firstRecords == null) {
+      firstRecords = records;
+      firstConfiguration = run;
+      return "";
+    }
+    if (recordsNotes.get(run).stream().allMatch(n -> n.startsWith("="))) {
+      return "";
+    }
+    AlertRecords.Difference d = AlertRecords.compare(records, firstRecords);
+    return "; " + d.cell("`" + firstConfiguration + "`'s records");
   }
 
   private String cutNote(boolean inWarmup) {
@@ -433,19 +469,24 @@ public final class Benchmark {
         comparable.addAll(ids);
       }
     }
-    md.append("\n### 5. Peer: the same rules in Flink SQL, same input, same run\n\n");
+    md.append("\n### 5. Peers: the same rules in Flink SQL and in Esper, same input, same run\n\n");
     if (probityRules.isEmpty()) {
-      md.append("No rule of this build is among those the SQL peer expresses (").append(SqlPeer.EXPRESSED)
+      md.append("No rule of this build is among those the peers express (").append(SqlPeer.EXPRESSED)
           .append("): nothing to compare.\n");
       return;
     }
     int[] marks = {w.warmupEnd()};
     List<Sample> probity = new ArrayList<>();
     List<Sample> sql = new ArrayList<>();
-    long probityAlerts = 0;
-    long sqlAlerts = 0;
+    List<Sample> esper = new ArrayList<>();
+    List<Double> esperThreadRates = new ArrayList<>();
+    List<Double> esperGcShares = new ArrayList<>();
+    List<Double> esperJitShares = new ArrayList<>();
+    InProcessRun.Result lastProbity = null;
+    InProcessRun.Result lastSql = null;
+    EsperPeer.Result lastEsper = null;
     for (int run = 0; run <= sizes.runs(); run++) {
-      log.println("bench: 5. peer, run " + run + " (0 is warm-up): Probity, then Flink SQL, on " + comparable);
+      log.println("bench: 5. peers, run " + run + " (0 is warm-up): Probity, Flink SQL, Esper, on " + comparable);
       InProcessRun.Result p = InProcessRun.run(cluster, w.events(), w.config(),
           InProcessRun.probity(w.config(), probityRules), 2, JobEnvironment.StateBackend.HASHMAP, marks,
           new boolean[1], (job, m) -> { }, sizes.jobBudget());
@@ -456,28 +497,82 @@ public final class Benchmark {
             .append("-min budget.\n");
         return;
       }
+      EsperPeer.Result e = EsperPeer.run(w.events(), w.config(), comparable, w.warmupEnd());
       if (run > 0) {
         probity.addAll(p.segments());
         sql.addAll(s.segments());
+        esper.add(e.timed());
+        esperThreadRates.add(e.timed().events() / (e.threadCpuNanos() / 1e9));
+        esperGcShares.add(e.gcMillis() * 1e6 / e.timed().wallNanos());
+        esperJitShares.add(e.jitMillis() * 1e6 / e.timed().wallNanos());
       }
-      probityAlerts = p.alerts();
-      sqlAlerts = s.alerts();
+      lastProbity = p;
+      lastSql = s;
+      lastEsper = e;
     }
+    List<Alert> truth = AlertRecords.ofRules(w.truth(), comparable);
+    Set<String> truthSubjects = AlertRecords.subjects(truth);
+    AlertRecords.Difference probityRecords = AlertRecords.compare(lastProbity.records(),
+        truth.stream().map(AlertRecords::record).toList());
+    Set<String> probitySubjects = new java.util.TreeSet<>();
+    for (String record : lastProbity.records()) {
+      probitySubjects.add(AlertRecords.subject(AlertRecords.parse(record)));
+    }
+    Set<String> sqlSubjects = new java.util.TreeSet<>(lastSql.records());
+    Set<String> esperSubjects = new java.util.TreeSet<>(lastEsper.records());
     Spread probityPerCore = Spread.of(probity, Sample::eventsPerCpuSecond);
     Spread sqlPerCore = Spread.of(sql, Sample::eventsPerCpuSecond);
-    md.append("Rules compared: ").append(comparable).append(". Both sides: parallelism 2, heap state, the "
+    Spread esperPerCore = Spread.of(esper, Sample::eventsPerCpuSecond);
+    md.append("Rules compared: ").append(comparable).append(". Probity and Flink SQL: parallelism 2, heap state, the "
         + "production environment, the timed part of the mix; Probity = the production pipeline with just these "
         + "rules (de-duplication, alert lifecycle and integrity index included), SQL = de-duplication and the "
-        + "queries in `SqlPeer`.\n\n| side | events/s (wall) | per core (events/CPU-s) | output records |\n"
-        + "|---|---|---|---|\n")
+        + "queries in `SqlPeer`. Esper = one thread decoding the same bytes and sending them to the statements in "
+        + "`EsperPeer` (de-duplication by a `HashSet`, Esper's clock at the latest event time); its per core is this "
+        + "process's CPU like the others' (the idle MiniCluster's threads included), the thread's own in the note. "
+        + "Records: Probity's compared whole with the ground truth of these rules; every side's as "
+        + "(rule, reason, unit, subject) with the truth's and with Probity's.\n\n"
+        + "| side | events/s (wall) | per core (events/CPU-s) | cores busy | output | records |\n"
+        + "|---|---|---|---|---|---|\n")
         .append("| Probity | ").append(Spread.of(probity, Sample::eventsPerSecond).format(0)).append(" | ")
-        .append(probityPerCore.format(0)).append(" | ").append(String.format("%,d alert records", probityAlerts))
-        .append(" |\n| Flink SQL | ").append(Spread.of(sql, Sample::eventsPerSecond).format(0)).append(" | ")
-        .append(sqlPerCore.format(0)).append(" | ").append(String.format("%,d rows", sqlAlerts)).append(" |\n")
-        .append(String.format("%nRatio Probity / Flink SQL, per core: **%.2f** (range %.2f–%.2f).%n",
+        .append(probityPerCore.format(0)).append(" | ").append(Spread.of(probity, Sample::coresBusy).format(2))
+        .append(" | ").append(String.format("%,d alert records", lastProbity.alerts())).append(" | ")
+        .append(probityRecords.cell("truth")).append("; subjects ")
+        .append(AlertRecords.compare(probitySubjects, truthSubjects).cell("truth")).append(" |\n")
+        .append("| Flink SQL | ").append(Spread.of(sql, Sample::eventsPerSecond).format(0)).append(" | ")
+        .append(sqlPerCore.format(0)).append(" | ").append(Spread.of(sql, Sample::coresBusy).format(2))
+        .append(" | ").append(String.format("%,d rows", lastSql.alerts())).append(" | subjects ")
+        .append(AlertRecords.compare(sqlSubjects, truthSubjects).cell("truth")).append("; ")
+        .append(AlertRecords.compare(sqlSubjects, probitySubjects).cell("Probity")).append(" |\n")
+        .append("| Esper | ").append(Spread.of(esper, Sample::eventsPerSecond).format(0)).append(" | ")
+        .append(esperPerCore.format(0)).append(" | ").append(Spread.of(esper, Sample::coresBusy).format(2))
+        .append(" | ").append(String.format("%,d rows", lastEsper.rows())).append(" | subjects ")
+        .append(AlertRecords.compare(esperSubjects, truthSubjects).cell("truth")).append("; ")
+        .append(AlertRecords.compare(esperSubjects, probitySubjects).cell("Probity")).append(" |\n")
+        .append(String.format("%nRatios per core: Probity / Flink SQL **%.2f** (range %.2f–%.2f); Probity / Esper "
+                + "**%.2f** (range %.2f–%.2f); Esper per CPU-second of its own thread: %s; while Esper ran, the "
+                + "garbage collectors were busy %s and the JIT compilers %s of its wall time (each of them may use "
+                + "several threads: the rest of the process's CPU).%n",
             probityPerCore.median() / sqlPerCore.median(), probityPerCore.min() / sqlPerCore.max(),
-            probityPerCore.max() / sqlPerCore.min()));
-    md.append("\nNot expressed in the SQL peer:\n\n");
+            probityPerCore.max() / sqlPerCore.min(), probityPerCore.median() / esperPerCore.median(),
+            probityPerCore.min() / esperPerCore.max(), probityPerCore.max() / esperPerCore.min(),
+            Spread.of(esperThreadRates.stream().mapToDouble(Double::doubleValue).toArray()).format(0),
+            Spread.of(esperGcShares.stream().mapToDouble(d -> 100 * d).toArray()).format(0).replaceFirst(" ", "% "),
+            Spread.of(esperJitShares.stream().mapToDouble(d -> 100 * d).toArray()).format(0).replaceFirst(" ", "% ")));
+    List<RuleId> notCompared = SqlPeer.EXPRESSED.stream().filter(r -> !comparable.contains(r)).toList();
+    if (!notCompared.isEmpty()) {
+      md.append("\nExpressed by both peers but not compared: ").append(notCompared).append(" (in this build its "
+          + "Probity rule runs inside an operator that raises other rules too, so Probity cannot run it alone).\n");
+    }
+    md.append("\nWhere the peers differ from the contract or from Probity:\n\n");
+    for (RuleId rule : SqlPeer.EXPRESSED) {
+      String sqlNote = SqlPeer.DEVIATIONS.get(rule);
+      String esperNote = EsperPeer.DEVIATIONS.get(rule);
+      if (sqlNote != null || esperNote != null) {
+        md.append("* ").append(rule).append(": SQL: ").append(sqlNote == null ? "as Probity" : sqlNote)
+            .append("; Esper: ").append(esperNote == null ? "as Probity" : esperNote).append(".\n");
+      }
+    }
+    md.append("\nNot expressed in the peers:\n\n");
     for (Map.Entry<RuleId, String> e : SqlPeer.NOT_EXPRESSED.entrySet()) {
       md.append("* ").append(e.getKey()).append(": ").append(e.getValue()).append(".\n");
     }
@@ -508,7 +603,11 @@ public final class Benchmark {
       // RocksDB as recommended for it: the signature chain on its keyed engine (see figure 2).
       ProbityConfig config = heap ? w.config()
           : BenchRules.withEngine(w.config(), PaymentParameters.SignatureChainEngine.KEYED);
-      scaleTable(backend, w, ScaleRun.run(cluster, w, config, backend, 2, sizes.scaleSegments(), budget), budget);
+      ScaleRun.Run run = ScaleRun.run(cluster, w, config, backend, 2, sizes.scaleSegments(), budget);
+      scaleTable(backend, w, run.steps(), budget);
+      md.append("\nAlert records of the whole run: ").append(run.records() == null ? "not compared (the run was "
+          + "cancelled)" : String.format("%,d, %s", run.records().size(), AlertRecords.compare(run.records(),
+          w.truth().stream().map(AlertRecords::record).toList()).cell("truth"))).append(".\n");
     }
     md.append("\nNot measured: ").append(notMeasuredAtScale()).append("\n");
   }

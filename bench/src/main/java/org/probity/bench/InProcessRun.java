@@ -50,8 +50,10 @@ final class InProcessRun {
    *     segment it was in (or of the run, if it had not reached the first mark) to the cut; else null
    * @param cutInWarmup whether the cut came before the first mark
    * @param marksReached how many marks every reader passed
+   * @param records the keys of the alert records (see {@link AlertRecords}), where the sink keeps them
    */
-  record Result(List<Sample> segments, Sample cut, boolean cutInWarmup, int marksReached, long alerts) {
+  record Result(List<Sample> segments, Sample cut, boolean cutInWarmup, int marksReached, long alerts,
+      List<String> records) {
     boolean complete() {
       return cut == null;
     }
@@ -74,7 +76,7 @@ final class InProcessRun {
   /** The production pipeline with {@code rules}, as {@code probity run} builds it around its Kafka connectors. */
   static Job probity(ProbityConfig config, List<Rule> rules) {
     return (env, sources, id) -> ProbityPipeline.defineWorkflow(env, sources,
-        new ProbitySinks(new ProbeSink<>(id, ALERTS), new ProbeSink<>(id, "dead letters"),
+        new ProbitySinks(new ProbeSink<>(id, ALERTS, AlertRecords::record), new ProbeSink<>(id, "dead letters"),
             new ProbeSink<>(id, "unit status")),
         config, rules, true);
   }
@@ -146,7 +148,7 @@ final class InProcessRun {
           endCpu - probe.startCpuNanos(m)));
     }
     if (finished) {
-      return new Result(segments, null, false, reached, probe.records(ALERTS));
+      return new Result(segments, null, false, reached, probe.records(ALERTS), probe.keys(ALERTS));
     }
     long wall = System.nanoTime();
     long cpu = RunProbe.cpuNanos();
@@ -154,6 +156,6 @@ final class InProcessRun {
         ? new Sample(probe.emitted(), wall - startWall, cpu - startCpu)
         : new Sample(probe.emitted() - marks[reached - 1], wall - probe.startWallNanos(reached - 1),
             cpu - probe.startCpuNanos(reached - 1));
-    return new Result(segments, cut, reached == 0, reached, probe.records(ALERTS));
+    return new Result(segments, cut, reached == 0, reached, probe.records(ALERTS), probe.keys(ALERTS));
   }
 }

@@ -41,6 +41,7 @@ final class RunProbe {
   private final AtomicLong endWall = new AtomicLong();
   private final AtomicLong endCpu = new AtomicLong();
   private final Map<String, AtomicLong> sinkRecords = new ConcurrentHashMap<>();
+  private final Map<String, java.util.Queue<String>> sinkKeys = new ConcurrentHashMap<>();
 
   private RunProbe(String id, EncodedEvents input, int readers, int[] marks, boolean[] pauses) {
     this.id = id;
@@ -161,6 +162,16 @@ final class RunProbe {
 
   void countRecord(String sink) {
     sinkRecords.computeIfAbsent(sink, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  /** A record's key (see {@link AlertRecords}), kept for the comparison after the run. */
+  void keep(String sink, String key) {
+    sinkKeys.computeIfAbsent(sink, k -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(key);
+  }
+
+  java.util.List<String> keys(String sink) {
+    java.util.Queue<String> keys = sinkKeys.get(sink);
+    return keys == null ? java.util.List.of() : java.util.List.copyOf(keys);
   }
 
   long records(String sink) {

@@ -78,7 +78,10 @@ final class ScaleRun {
     }
   }
 
-  static List<Step> run(BenchCluster cluster, ScaleWorkload w, ProbityConfig config,
+  /** A scale run: its steps, and the alert records of the whole run when it completed (else null). */
+  record Run(List<Step> steps, List<String> records) {}
+
+  static Run run(BenchCluster cluster, ScaleWorkload w, ProbityConfig config,
       JobEnvironment.StateBackend backend, int parallelism, int segments, Duration budget) throws Exception {
     int steps = w.openCases().length;
     List<Integer> marks = new ArrayList<>();
@@ -132,7 +135,7 @@ final class ScaleRun {
       previous = w.openCases()[k];
       figures.add(new Step(w.openCases()[k], added, w.casesAfterFirstPause()[k], checkpoints, mix, cut));
     }
-    return figures;
+    return new Run(figures, result.complete() ? result.records() : null);
   }
 
   /**

@@ -19,6 +19,7 @@ import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.ReferenceData;
 import org.probity.jobs.generate.GeneratorSettings;
 import org.probity.jobs.generate.TrafficGenerator;
+import org.probity.schema.Alert;
 import org.probity.schema.ApprovalAction;
 import org.probity.schema.ApprovalEvent;
 import org.probity.schema.PaymentAction;
@@ -47,9 +48,10 @@ import org.probity.schema.SignerRole;
  * @param phaseStarts per step, the input indices where the timed cases (5 minutes in), vouchers,
  *     orders and the mix begin
  * @param casesAfterFirstPause per step, the open cases between its first and second pause
+ * @param truth the generator's ground truth at the input's last event (the batches raise nothing)
  */
 record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases, int[][] phaseStarts,
-    int[] casesAfterFirstPause) {
+    int[] casesAfterFirstPause, List<Alert> truth) {
   /** A Monday with no holiday for the following weeks. */
   static final LocalDate START = LocalDate.of(2025, 11, 3);
   static final int CASES = 0;
@@ -86,8 +88,9 @@ record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases
       batches.add(population(config, START.plusDays(7L * k), k, cases));
     }
     long endMillis = START.plusDays(7L * steps).atStartOfDay(config.zone()).toInstant().toEpochMilli();
+    TrafficGenerator generator = new TrafficGenerator(config, settings);
     EncodedEvents events = EncodedEvents.encode(
-        spliced(Workload.before(new TrafficGenerator(config, settings), endMillis, 0), batches, config),
+        spliced(Workload.before(generator, endMillis, 0), batches, config),
         config.procurement().splitWindowDays(), config.zone());
     int[][] phaseStarts = new int[steps][4];
     int[] casesAfterFirstPause = new int[steps];
@@ -99,7 +102,8 @@ record ScaleWorkload(ProbityConfig config, EncodedEvents events, int[] openCases
       // Only the batch's RECEIVED events lie between the first two pauses.
       casesAfterFirstPause[k] = phaseStarts[k][VOUCHERS] - phaseStarts[k][CASES];
     }
-    return new ScaleWorkload(config, events, openCasesSteps.clone(), phaseStarts, casesAfterFirstPause);
+    return new ScaleWorkload(config, events, openCasesSteps.clone(), phaseStarts, casesAfterFirstPause,
+        Workload.truth(generator, events));
   }
 
   /** Where step {@code k}'s mix ends: at the next step's timed cases, or at the end of the input. */

@@ -12,6 +12,7 @@ import org.probity.jobs.generate.GeneratorSettings;
 import org.probity.jobs.generate.Planters;
 import org.probity.jobs.generate.TrafficGenerator;
 import org.probity.jobs.generate.TrafficPlanter;
+import org.probity.schema.Alert;
 
 /**
  * The realistic mix every throughput figure runs on: the shipped generator's traffic for every
@@ -20,7 +21,7 @@ import org.probity.jobs.generate.TrafficPlanter;
  * warm the JIT); the rest is what is timed.
  */
 record Workload(ProbityConfig config, EncodedEvents events, int warmupEnd, GeneratorSettings generator,
-    BacklogTraffic backlog, int units) {
+    BacklogTraffic backlog, int units, List<Alert> truth) {
 
   static Workload generate(Sizes sizes) {
     ProbityConfig config = BenchRules.withUnits(sizes.units());
@@ -33,8 +34,9 @@ record Workload(ProbityConfig config, EncodedEvents events, int warmupEnd, Gener
     List<TrafficPlanter> planters = new ArrayList<>(Planters.all());
     planters.add(backlog);
     long endMillis = settings.start().plusDays(sizes.days()).atStartOfDay(config.zone()).toInstant().toEpochMilli();
+    TrafficGenerator generator = new TrafficGenerator(config, settings, planters);
     EncodedEvents events = EncodedEvents.encode(
-        before(new TrafficGenerator(config, settings, planters), endMillis, settings.disorderSeconds() * 1000L),
+        before(generator, endMillis, settings.disorderSeconds() * 1000L),
         config.procurement().splitWindowDays(), config.zone());
     LocalDate timedFrom = settings.start().plusDays(sizes.warmupDays());
     long timedFromMillis = timedFrom.atStartOfDay(config.zone()).toInstant().toEpochMilli();
@@ -45,7 +47,7 @@ record Workload(ProbityConfig config, EncodedEvents events, int warmupEnd, Gener
         break;
       }
     }
-    return new Workload(config, events, warmupEnd, settings, backlog, sizes.units());
+    return new Workload(config, events, warmupEnd, settings, backlog, sizes.units(), truth(generator, events));
   }
 
   /**
@@ -91,6 +93,18 @@ record Workload(ProbityConfig config, EncodedEvents events, int warmupEnd, Gener
         return e;
       }
     };
+  }
+
+  /**
+   * The ground truth at the input's last event time: the clock every benchmark job ends at
+   * ({@link HoldClockAtLastEvent}), so a step due after it is not expected.
+   */
+  static List<Alert> truth(TrafficGenerator generator, EncodedEvents events) {
+    long last = Long.MIN_VALUE;
+    for (int i = 0; i < events.size(); i++) {
+      last = Math.max(last, events.eventTimeMillis(i));
+    }
+    return generator.groundTruth(Instant.ofEpochMilli(last));
   }
 
   int timedEvents() {

@@ -86,6 +86,34 @@ class HarnessTest {
   }
 
   @Test
+  void recordsAreComparedAsMultisetsWithAnExampleOfEachDifference() {
+    AlertRecords.Difference same = AlertRecords.compare(List.of("b", "a", "a"), List.of("a", "b", "a"));
+    assertThat(same.same()).isTrue();
+    assertThat(same.cell("truth")).isEqualTo("= truth ✓");
+    AlertRecords.Difference d = AlertRecords.compare(List.of("R1 x", "R1 x", "R2 y|z"), List.of("R1 x", "R3 w"));
+    assertThat(d.missing()).containsExactly("R3 w");
+    assertThat(d.extra()).containsExactly("R1 x", "R2 y|z");
+    assertThat(d.byRule()).isEqualTo("R1 −0 +1, R2 −0 +1, R3 −1 +0");
+    assertThat(d.cell("truth")).isEqualTo("≠ truth: 1 missing, 2 extra; e.g. missing `R3 w`; e.g. extra `R1 x`")
+        .doesNotContain("|");
+  }
+
+  @Test
+  void aProbityRecordAndAPeerRowGiveTheSameSubject() {
+    org.probity.schema.Alert alert = org.probity.jobs.alert.Alerts.of(RuleId.PAYMENT_DUPLICATE, 1, "SAME_INVOICE")
+        .severity(org.probity.schema.Severity.YELLOW).unit("U01")
+        .subject(org.probity.schema.SubjectType.VOUCHER, "V-1").eventTime(java.time.Instant.EPOCH)
+        .evidence("E-1").message("重复支付").build();
+    String record = AlertRecords.record(alert);
+    assertThat(AlertRecords.parse(record)).satisfies(a -> assertThat(AlertRecords.subject(a))
+        .isEqualTo(AlertRecords.subjectOfRow(org.apache.flink.types.Row.of("PAYMENT_DUPLICATE", "SAME_INVOICE", "U01",
+            "VOUCHER", "V-1", "E-9"))));
+    org.apache.flink.types.Row retraction = org.apache.flink.types.Row.ofKind(org.apache.flink.types.RowKind.UPDATE_BEFORE,
+        "PAYMENT_DUPLICATE", "SAME_INVOICE", "U01", "VOUCHER", "V-1", "E-9");
+    assertThat(AlertRecords.subjectOfRow(retraction)).isNull();
+  }
+
+  @Test
   void benchRulesCopyTheFirstUnitWithAllItsRoles() {
     ProbityConfig config = BenchRules.withUnits(30);
     assertThat(config.reference().units()).hasSize(30);
