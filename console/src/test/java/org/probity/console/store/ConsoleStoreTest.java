@@ -101,8 +101,8 @@ class ConsoleStoreTest {
 
       store.apply(batch(List.of(overdue(Severity.RED, AlertStatus.RESOLVED, T0.plusSeconds(7 * 86_400), "e1", "e9")),
           List.of()), T0.plusSeconds(30));
-      assertThat(store.feed(new AlertFilter(null, null, null, "OPEN", null), 10)).isEmpty();
-      assertThat(store.feed(new AlertFilter(null, "U07", "RED", "RESOLVED", null), 10)).hasSize(1);
+      assertThat(store.feed(new AlertFilter(null, null, null, "OPEN", null, null), 10)).isEmpty();
+      assertThat(store.feed(new AlertFilter(null, "U07", "RED", "RESOLVED", null, null), 10)).hasSize(1);
       assertThat(store.openAlertCounts()).doesNotContainKey("U07");
     }
   }
@@ -113,21 +113,21 @@ class ConsoleStoreTest {
     try (ConsoleStore store = stores.open()) {
       Alert notice = overdue(Severity.NOTICE, AlertStatus.RAISED, T0, "e1");
       store.apply(batch(List.of(notice), List.of()), T0);
-      assertThat(store.feed(new AlertFilter(null, null, null, null, "PENDING"), 10)).hasSize(1);
+      assertThat(store.feed(new AlertFilter(null, null, null, null, "PENDING", null), 10)).hasSize(1);
 
       StoredAlert acked = store.acknowledge(notice.getAlertId(), "zhang", "张敏", T0.plusSeconds(60), "已电话督办")
           .orElseThrow();
       assertThat(acked.needsAck()).isFalse();
       assertThat(acked.latestAck()).extracting(Ack::username, Ack::displayName, Ack::severity, Ack::note)
           .containsExactly("zhang", "张敏", Severity.NOTICE, "已电话督办");
-      assertThat(store.feed(new AlertFilter(null, null, null, null, "PENDING"), 10)).isEmpty();
-      assertThat(store.feed(new AlertFilter(null, null, null, null, "DONE"), 10)).hasSize(1);
+      assertThat(store.feed(new AlertFilter(null, null, null, null, "PENDING", null), 10)).isEmpty();
+      assertThat(store.feed(new AlertFilter(null, null, null, null, "DONE", null), 10)).hasSize(1);
 
       store.apply(batch(List.of(overdue(Severity.YELLOW, AlertStatus.ESCALATED, T0.plusSeconds(86_400), "e1")),
           List.of()), T0.plusSeconds(120));
       StoredAlert escalated = store.alert(notice.getAlertId()).orElseThrow();
       assertThat(escalated.needsAck()).as("a yellow card after a notice was acknowledged").isTrue();
-      assertThat(store.feed(new AlertFilter(null, null, null, null, "PENDING"), 10)).hasSize(1);
+      assertThat(store.feed(new AlertFilter(null, null, null, null, "PENDING", null), 10)).hasSize(1);
 
       store.acknowledge(notice.getAlertId(), "li", "李强", T0.plusSeconds(180), null);
       assertThat(store.acks(notice.getAlertId())).extracting(Ack::username, Ack::severity)
