@@ -57,8 +57,11 @@ public final class ConsoleStore implements AutoCloseable {
   private static final String ID = "VARCHAR(" + ID_CHARS + ")";
 
   /** Where the schema's migrations are: common SQL and Java, then each database's own (triggers). */
-  private static final String[] MIGRATIONS = {"classpath:org/probity/console/store/migration/common",
-      "classpath:org/probity/console/store/migration/{vendor}", "classpath:org/probity/console/store/migration"};
+  private static String[] migrations(String jdbcUrl) {
+    String vendor = jdbcUrl.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
+    return new String[] {"classpath:org/probity/console/store/sql/common",
+        "classpath:org/probity/console/store/sql/" + vendor, "classpath:org/probity/console/store/migration"};
+  }
 
   private final HikariDataSource pool;
   private final AtomicLong version = new AtomicLong();
@@ -95,7 +98,7 @@ public final class ConsoleStore implements AutoCloseable {
       throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
     }
     try {
-      Flyway.configure().dataSource(pool).locations(MIGRATIONS).baselineOnMigrate(true).baselineVersion("1")
+      Flyway.configure().dataSource(pool).locations(migrations(jdbcUrl)).baselineOnMigrate(true).baselineVersion("1")
           .baselineDescription("store of the console before migrations").load().migrate();
     } catch (FlywayException e) {
       pool.close();
