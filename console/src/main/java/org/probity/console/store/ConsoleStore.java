@@ -47,14 +47,12 @@ public final class ConsoleStore implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Stored JSON times are UTC: the store does not depend on the display zone. */
   private static final AvroJson AVRO_JSON = new AvroJson(ZoneOffset.UTC);
-  private static final String TEXT = "VARCHAR(1000000)";
   /**
    * Identifiers (alertId, eventId, unitId, usernames): the contract caps them at 128 characters and
    * the job dead-letters longer ones; twice that leaves room for other producers. A longer one is
    * refused by the database and skipped by the reader, never retried forever.
    */
   public static final int ID_CHARS = 256;
-  private static final String ID = "VARCHAR(" + ID_CHARS + ")";
 
   /** Where the schema's migrations are: common SQL and Java, then each database's own (triggers). */
   private static String[] migrations(String jdbcUrl) {

@@ -27,7 +27,7 @@ function query() {
   return q.toString();
 }
 
-function option(table) {
+function option(table, data) {
   const [first, ...rest] = table.columns;
   const axis = { type: 'category', data: table.rows.map((r) => r[0]) };
   const bars = (cols, stack) => cols.map((c) => ({ name: table.columns[c], type: 'bar', stack, data: table.rows.map((r) => r[c]) }));
@@ -39,7 +39,7 @@ function option(table) {
     case 'scores': {
       const byUnit = new Map();
       for (const r of table.rows) { if (!byUnit.has(r[1])) byUnit.set(r[1], []); byUnit.get(r[1]).push([r[0], r[2]]); }
-      return { ...base, xAxis: { type: 'time' }, yAxis: { type: 'value' },
+      return { ...base, xAxis: { type: 'time', min: data.from, max: data.to + 'T23:59:59' }, yAxis: { type: 'value' },
         series: [...byUnit].map(([u, pts]) => ({ name: u, type: 'line', step: 'end', data: pts })) };
     }
     case 'funnel':
@@ -81,7 +81,7 @@ function draw(data) {
     $('csv-' + name).textContent = w('csv');
     $('csv-' + name).href = '/api/stats/' + name + '.csv?' + query();
     const chart = echarts.getInstanceByDom($('chart-' + name)) || echarts.init($('chart-' + name));
-    chart.setOption(option(table), true);
+    chart.setOption(option(table, data), true);
   }
   document.body.dataset.drawn = data.from + '/' + data.to + '/' + ($('s-unit').value || '');
 }

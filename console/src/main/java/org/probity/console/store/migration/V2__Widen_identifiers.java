@@ -13,7 +13,7 @@ import org.flywaydb.core.api.migration.Context;
  * 200) are widened to 256; on a store made at version 1 or later this changes nothing.
  */
 public class V2__Widen_identifiers extends BaseJavaMigration {
-  private static final int ID_CHARS = 256;
+  private static final int ID_CHARS = org.probity.console.store.ConsoleStore.ID_CHARS;
   private static final List<String[]> COLUMNS = List.of(
       new String[] {"alert", "alert_id"}, new String[] {"alert", "rule_id"}, new String[] {"alert", "reason"},
       new String[] {"alert", "unit_id"}, new String[] {"alert", "ack_user"}, new String[] {"alert", "ack_name"},
