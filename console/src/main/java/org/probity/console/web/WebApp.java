@@ -671,8 +671,8 @@ public final class WebApp implements HttpHandler {
   private void refused(HttpExchange ex, int status, String message) throws IOException {
     Http.html(ex, status, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + status + "</title>"
         + "<link rel=\"stylesheet\" href=\"/static/notice.css\"></head><body><article class=\"notice unknown\">"
-        + "<p class=\"none\" id=\"refused\">" + Http.escape(message) + "</p><p><a href=\"javascript:history.back()\">"
-        + (english(ex) ? "Back" : "返回") + "</a></p></article></body></html>");
+        + "<p class=\"none\" id=\"refused\">" + Http.escape(message) + "</p><p><a href=\"/\">"
+        + (english(ex) ? "Back to the console" : "返回监察台") + "</a></p></article></body></html>");
   }
 
   /** The rectification forms: {unit}/issue, {noticeId}/{alertId}/feedback, {noticeId}/{alertId}/decide. */
