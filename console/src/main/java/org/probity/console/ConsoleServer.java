@@ -8,6 +8,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,10 +60,12 @@ public final class ConsoleServer implements AutoCloseable {
   private final TopicReader reader;
   private final HttpServer http;
   private final ExecutorService executor;
+  private final ScheduledExecutorService due;
   private final String url;
 
   private ConsoleServer(ConsoleStore store, Sessions sessions, TopicReader reader, HttpServer http,
-      ExecutorService executor, String url) {
+      ExecutorService executor, ScheduledExecutorService due, String url) {
+    this.due = due;
     this.store = store;
     this.sessions = sessions;
     this.reader = reader;
@@ -78,6 +82,14 @@ public final class ConsoleServer implements AutoCloseable {
    *     be opened, a port in use
    */
   public static ConsoleServer start(ConsoleSettings settings) throws IOException {
+    return start(settings, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(ConsoleSettings)}, with {@code clock} dating notices, due dates and escalations
+   * (a test moves it past a due date); sign-in sessions keep the system clock.
+   */
+  public static ConsoleServer start(ConsoleSettings settings, Clock clock) throws IOException {
     if (settings.accounts().isEmpty()) {
       throw new ConfigException("accounts: at least one account is required (nothing is served without a login)");
     }
@@ -87,13 +99,12 @@ public final class ConsoleServer implements AutoCloseable {
     } catch (SQLException e) {
       throw new ConfigException("store.jdbcUrl: cannot open " + settings.jdbcUrl() + ": " + firstLine(e.getMessage()));
     }
-    Clock clock = Clock.systemUTC();
     UnitBoard board = new UnitBoard(settings.rules().reference());
     Broadcaster broadcaster = new Broadcaster(MAX_LIVE_PAGES);
-    Sessions sessions = new Sessions(settings.accounts(), settings.sessionIdleTimeout(), clock);
+    Sessions sessions = new Sessions(settings.accounts(), settings.sessionIdleTimeout(), Clock.systemUTC());
     TopicReader[] readerRef = new TopicReader[1];
     WebApp web = new WebApp(store, board, sessions, broadcaster, () -> readerRef[0].status(),
-        settings.rules().reference(), settings.rules().zone(), settings.centreName(), settings.feedLimit(), clock,
+        settings.rules(), settings.centreName(), settings.feedLimit(), clock,
         settings.trustedProxy(), settings.secureCookies());
     TopicReader reader = new TopicReader(settings.kafka(), store, settings.evidenceKeepEvents(),
         new AvroJson(settings.rules().zone()), (alerts, statuses) -> {
@@ -125,9 +136,16 @@ public final class ConsoleServer implements AutoCloseable {
     http.createContext("/", web);
     http.start();
     reader.start();
+    // A due date passes with nobody looking: checked once a minute as well as whenever shown.
+    ScheduledExecutorService due = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "console-due-dates");
+      t.setDaemon(true);
+      return t;
+    });
+    due.scheduleWithFixedDelay(web::escalate, 5, 60, TimeUnit.SECONDS);
     String host = settings.host().equals("0.0.0.0") ? "localhost" : settings.host();
     String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.getAddress().getPort() + "/";
-    return new ConsoleServer(store, sessions, reader, http, executor, url);
+    return new ConsoleServer(store, sessions, reader, http, executor, due, url);
   }
 
   private static String firstLine(String s) {
@@ -151,6 +169,7 @@ public final class ConsoleServer implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     http.stop(0);
+    due.shutdownNow();
     executor.shutdownNow();
     reader.close();
     executor.awaitTermination(10, TimeUnit.SECONDS);

@@ -181,6 +181,8 @@ class ConsoleBrowserTest {
     viewport(1366, 768);
     driver.navigate().refresh();
     openBoard();
+    until("what needs attention: the week's open, unacknowledged alerts", d -> rows().size() == 13);
+    driver.findElement(By.id("f-all")).click();
     until("all fourteen of the week's alerts", d -> rows().size() == 14);
     assertWholeBoardVisible();
     double smallFont = tileNameFontPx();
@@ -227,7 +229,7 @@ class ConsoleBrowserTest {
     assertThat(row(County.SIGNATURES.getAlertId()).getText()).contains("三审三签").contains("县财政局")
         .contains("缺少纪检组长审签");
 
-    driver.findElement(By.id("f-clear")).click();
+    driver.findElement(By.id("f-all")).click();
     tile("U07").click(); // a tile filters the feed to its unit
     until("only U07's alerts", d -> row(County.SIGNATURES.getAlertId()) == null && row(County.TENDER.getAlertId()) != null);
     assertThat(rows()).hasSize(3).allSatisfy(r -> assertThat(r.getAttribute("data-unit")).isEqualTo("U07"));
@@ -238,14 +240,23 @@ class ConsoleBrowserTest {
     until("U07's red cards", d -> row(County.SPLIT.getAlertId()) == null);
     assertThat(rows()).hasSize(2).allSatisfy(r -> assertThat(r.getAttribute("data-severity")).isEqualTo("RED"));
 
-    driver.findElement(By.id("f-clear")).click();
+    driver.findElement(By.id("f-all")).click();
     new Select(driver.findElement(By.id("f-status"))).selectByValue("RESOLVED");
     until("the resolved case of 县水利局", d -> row(County.TENDER.getAlertId()) == null && rows().size() == 1);
     assertThat(rows().get(0).getAttribute("data-status")).isEqualTo("RESOLVED");
     assertThat(rows().get(0).getText()).contains("县水利局");
 
-    driver.findElement(By.id("f-clear")).click();
+    driver.findElement(By.id("f-all")).click();
     until("every alert again", d -> rows().size() == 14);
+    List<String> times = rows().stream().map(r -> r.findElement(By.cssSelector("td.time")).getAttribute("title")).toList();
+    assertThat(times).as("ordered by the violation's time, newest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    new Select(driver.findElement(By.id("f-sort"))).selectByValue("OLDEST");
+    until("oldest first", d -> rows().size() == 14 && rows().get(0).findElement(By.cssSelector("td.time"))
+        .getAttribute("title").equals(times.get(times.size() - 1)));
+
+    driver.findElement(By.id("f-clear")).click();
+    until("what needs attention again", d -> rows().size() == 13);
+    assertThat(rows()).allSatisfy(r -> assertThat(r.getAttribute("data-open")).isEqualTo("true"));
   }
 
   @Test
@@ -267,9 +278,11 @@ class ConsoleBrowserTest {
     assertThat(evidence).extracting(e -> e.getAttribute("data-event-id"))
         .containsExactly("EPA-1108-1", "EPA-1108-2", "EPA-1108-3");
     assertThat(evidence).noneMatch(e -> e.getAttribute("class").contains("missing"));
-    assertThat(evidence.get(1).getText()).contains("SIGNED").contains("U04-P").contains("PRINCIPAL")
-        .contains("PZ-2026-1108").contains("86000000");
-    assertThat(evidence.get(2).getText()).contains("PAID").contains("2026-11-17T15:00:00+08:00");
+    // Labelled as the centre reads it: field names, enum values in words, yuan, times in the county's zone.
+    assertThat(evidence.get(1).getText()).contains("操作 签字 (SIGNED)").contains("签字人 U04-P")
+        .contains("签字人角色 主要负责人（一把手） (PRINCIPAL)").contains("凭证号 PZ-2026-1108").contains("金额 ¥860,000.00")
+        .doesNotContain("amountFen");
+    assertThat(evidence.get(2).getText()).contains("支付 (PAID)").contains("发生时间 2026-11-17 15:00:00");
 
     // The ladder of a case: every step it went through, in order.
     driver.findElement(By.id("d-close")).click();
@@ -294,11 +307,14 @@ class ConsoleBrowserTest {
     String ack = until("the acknowledgement", d -> d.findElement(By.cssSelector("#d-acks .ack-entry")).getText());
     assertThat(ack).contains("张敏").contains("zhangmin").contains("已通知财政局补签并说明情况").contains("黄牌");
     assertThat(driver.findElements(By.id("ack-button"))).as("nothing left to acknowledge").isEmpty();
-    until("the feed shows who acknowledged", d -> row(id).getText().contains("✓ 张敏"));
+    until("acknowledged, it no longer needs attention", d -> row(id) == null);
+    new Select(driver.findElement(By.id("f-ack"))).selectByValue("DONE");
+    until("the feed shows who acknowledged", d -> row(id) != null && row(id).getText().contains("✓ 张敏"));
 
     driver.navigate().refresh();
     openBoard();
-    assertThat(row(id).getText()).as("kept by the console, not the page").contains("✓ 张敏");
+    new Select(driver.findElement(By.id("f-ack"))).selectByValue("DONE");
+    until("kept by the console, not the page", d -> row(id) != null && row(id).getText().contains("✓ 张敏"));
 
     signIn(TestAccounts.READER.username());
     openDetail(County.FEE.getAlertId());
@@ -406,6 +422,8 @@ class ConsoleBrowserTest {
   @Order(9)
   void anOverdueCasesLadderIsOneRowThatChanges() {
     signIn(TestAccounts.OPERATOR.username());
+    driver.findElement(By.id("f-all")).click();
+    new Select(driver.findElement(By.id("f-sort"))).selectByValue("CHANGED");
     js("window.samePage = true");
     String caseId = "XK2026-1130";
     List<Alert> ladder = List.of(
@@ -467,10 +485,15 @@ class ConsoleBrowserTest {
     county.flush();
 
     until("U12 turns red", d -> "RED".equals(tile("U12").getAttribute("data-colour")));
-    assertThat(tile("U12").getText()).contains("县市场监督管理局").contains("红").contains(String.valueOf(u12.size()));
+    // The tile's open count is the console's own (not resolved by the rule, not rectified), as the feed's.
+    long open = u12.stream().map(Alert::getAlertId).distinct().filter(id -> u12.stream()
+        .noneMatch(a -> a.getAlertId().equals(id) && a.getStatus() == AlertStatus.RESOLVED)).count();
+    until("U12's open count", d -> tile("U12").findElement(By.cssSelector(".t-open")).getText().equals(String.valueOf(open)));
+    assertThat(tile("U12").getText()).contains("县市场监督管理局").contains("红");
     assertThat(driver.findElement(By.id("count-RED")).getText()).isEqualTo("3");
     assertThat(js("return window.samePage")).as("no page reload").isEqualTo(true);
 
+    driver.findElement(By.id("f-all")).click();
     tile("U12").click();
     until("U12's alerts in the feed", d -> u12.stream().allMatch(a -> row(a.getAlertId()) != null));
     openDetail(u12.get(0).getAlertId());

@@ -157,6 +157,40 @@ class ConsoleServerTest {
   }
 
   @Test
+  void badInputToRectificationStatisticsAndReportsIsAClearError(@TempDir Path store) throws Exception {
+    try (ConsoleServer console = ConsoleServer.start(settings(topics("bad"), ConsoleSettings.h2Url(store), ""))) {
+      HttpSession operator = new HttpSession(console.url());
+      operator.signIn(TestAccounts.OPERATOR.username(), TestAccounts.PASSWORD);
+      HttpResponse<String> nothing = operator.post("/rectification/U07/issue", "", false);
+      assertThat(nothing.statusCode()).as("a unit without open problems").isEqualTo(409);
+      assertThat(nothing.body()).contains("nothing to notify");
+      HttpResponse<String> decision = operator.post("/rectification/1/A-1/decide", "decision=maybe", false);
+      assertThat(decision.statusCode()).isEqualTo(400);
+      assertThat(decision.body()).contains("decision: must be accept or return, got maybe");
+      HttpResponse<String> noItem = operator.post("/rectification/1/A-1/decide", "decision=accept", false);
+      assertThat(noItem.statusCode()).isEqualTo(409);
+      assertThat(noItem.body()).contains("notice 1 lists no problem A-1");
+      HttpResponse<String> feedback = operator.post("/rectification/1/A-1/feedback", "submittedBy=&body=x", false);
+      assertThat(feedback.statusCode()).isEqualTo(400);
+      assertThat(feedback.body()).contains("submittedBy and body");
+
+      assertThat(operator.get("/api/stats?from=2026-13-01").body()).contains("from, to: dates such as 2026-10-01");
+      assertThat(operator.get("/api/stats?from=2026-12-01&to=2026-11-01").statusCode()).isEqualTo(400);
+      HttpResponse<String> chart = operator.get("/api/stats/pie.csv");
+      assertThat(chart.statusCode()).isEqualTo(404);
+      assertThat(chart.body()).contains("no chart pie");
+      HttpResponse<String> csv = operator.get("/api/stats/funnel.csv?from=2026-10-01&to=2026-12-31");
+      assertThat(csv.headers().firstValue("Content-Disposition")).hasValue(
+          "attachment; filename=\"funnel_2026-10-01_2026-12-31.csv\"");
+      assertThat(csv.body()).startsWith("\uFEFF阶段,告警数");
+      assertThat(operator.get("/reports/quarter?year=2026&quarter=5").body()).contains("quarter: 1 to 4");
+      assertThat(operator.get("/reports/yearly/U07?year=last").body()).contains("year: a number such as 2026");
+      assertThat(operator.get("/notices/999").statusCode()).isEqualTo(404);
+      assertThat(operator.get("/static/echarts.min.js").statusCode()).as("served by the console itself").isEqualTo(200);
+    }
+  }
+
+  @Test
   void historyAndAcknowledgementsSurviveARestartOnH2(@TempDir Path store) throws Exception {
     survivesARestart(topics("restart-h2"), ConsoleSettings.h2Url(store), "");
   }

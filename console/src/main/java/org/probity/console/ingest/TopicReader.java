@@ -270,9 +270,9 @@ public final class TopicReader implements AutoCloseable {
     }
     List<StoredAlert> changed;
     try {
-      changed = store.apply(batch(decoded, next), clock.instant());
+      changed = store.apply(batch(decoded, statuses, next), clock.instant());
     } catch (SQLException | RuntimeException e) {
-      changed = storeOneByOne(decoded, next, e);
+      changed = storeOneByOne(decoded, statuses, next, e);
     }
     store.pruneEvents(keepEvents);
     alertCount.addAndGet(decoded.stream().filter(d -> d.alert() != null).count());
@@ -282,7 +282,8 @@ public final class TopicReader implements AutoCloseable {
     listener.changed(changed, statuses);
   }
 
-  private static ConsoleStore.Batch batch(List<Decoded> records, Map<TopicPartition, Long> next) {
+  private static ConsoleStore.Batch batch(List<Decoded> records, List<UnitStatus> statuses,
+      Map<TopicPartition, Long> next) {
     List<Alert> alerts = new ArrayList<>();
     List<StoredEvent> events = new ArrayList<>();
     for (Decoded d : records) {
@@ -292,7 +293,7 @@ public final class TopicReader implements AutoCloseable {
         events.add(d.event());
       }
     }
-    return new ConsoleStore.Batch(alerts, events, next);
+    return new ConsoleStore.Batch(alerts, events, statuses, next);
   }
 
   /**
@@ -303,7 +304,7 @@ public final class TopicReader implements AutoCloseable {
    * half way through is safe. When the store does not answer, nothing is skipped: the failure ends
    * this consumer and run() reads the batch again from the stored offsets once the store is back.
    */
-  private List<StoredAlert> storeOneByOne(List<Decoded> records, Map<TopicPartition, Long> next,
+  private List<StoredAlert> storeOneByOne(List<Decoded> records, List<UnitStatus> statuses, Map<TopicPartition, Long> next,
       Exception batchFailure) throws SQLException {
     if (!store.reachable()) {
       throw batchFailure instanceof SQLException s ? s : new SQLException(batchFailure);
@@ -314,7 +315,7 @@ public final class TopicReader implements AutoCloseable {
     ordered.addAll(records.stream().filter(d -> d.alert() != null).toList());
     for (Decoded d : ordered) {
       try {
-        for (StoredAlert a : store.apply(batch(List.of(d), Map.of()), clock.instant())) {
+        for (StoredAlert a : store.apply(batch(List.of(d), List.of(), Map.of()), clock.instant())) {
           changed.put(a.alert().getAlertId(), a);
         }
       } catch (SQLException | RuntimeException e) {
@@ -327,7 +328,7 @@ public final class TopicReader implements AutoCloseable {
             reason(e));
       }
     }
-    store.apply(new ConsoleStore.Batch(List.of(), List.of(), next), clock.instant());
+    store.apply(new ConsoleStore.Batch(List.of(), List.of(), statuses, next), clock.instant());
     return List.copyOf(changed.values());
   }
 

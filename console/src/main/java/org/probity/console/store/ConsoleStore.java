@@ -1,6 +1,8 @@
 package org.probity.console.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +26,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.probity.connectors.json.AvroJson;
 import org.probity.schema.Alert;
 import org.probity.schema.AlertStatus;
 import org.probity.schema.Severity;
+import org.probity.schema.UnitStatus;
 
 /**
  * The console's store over JDBC: the latest state of every alert, each state it went through,
@@ -42,81 +47,70 @@ public final class ConsoleStore implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Stored JSON times are UTC: the store does not depend on the display zone. */
   private static final AvroJson AVRO_JSON = new AvroJson(ZoneOffset.UTC);
-  private static final String TEXT = "VARCHAR(1000000)";
   /**
    * Identifiers (alertId, eventId, unitId, usernames): the contract caps them at 128 characters and
    * the job dead-letters longer ones; twice that leaves room for other producers. A longer one is
    * refused by the database and skipped by the reader, never retried forever.
    */
   public static final int ID_CHARS = 256;
-  private static final String ID = "VARCHAR(" + ID_CHARS + ")";
 
-  private static final List<String> SCHEMA = List.of(
-      "CREATE TABLE IF NOT EXISTS alert ("
-          + " alert_id " + ID + " PRIMARY KEY, rule_id " + ID + " NOT NULL, reason " + ID + " NOT NULL,"
-          + " severity VARCHAR(16) NOT NULL, severity_rank INT NOT NULL, status VARCHAR(16) NOT NULL,"
-          + " unit_id " + ID + " NOT NULL, first_event_time BIGINT NOT NULL, received_at BIGINT NOT NULL,"
-          + " version BIGINT NOT NULL, record " + TEXT + " NOT NULL,"
-          + " ack_rank INT, ack_user " + ID + ", ack_name " + ID + ", ack_at BIGINT, ack_status VARCHAR(16),"
-          + " ack_note VARCHAR(2000))",
-      "CREATE INDEX IF NOT EXISTS alert_by_version ON alert (version)",
-      "CREATE INDEX IF NOT EXISTS alert_by_unit ON alert (unit_id, status)",
-      "CREATE TABLE IF NOT EXISTS alert_step ("
-          + " alert_id " + ID + " NOT NULL, step_key VARCHAR(64) NOT NULL, received_at BIGINT NOT NULL,"
-          + " record " + TEXT + " NOT NULL, PRIMARY KEY (alert_id, step_key))",
-      "CREATE TABLE IF NOT EXISTS acknowledgement ("
-          + " seq BIGINT PRIMARY KEY, alert_id " + ID + " NOT NULL, username " + ID + " NOT NULL,"
-          + " display_name " + ID + " NOT NULL, acked_at BIGINT NOT NULL, severity VARCHAR(16) NOT NULL,"
-          + " status VARCHAR(16) NOT NULL, note VARCHAR(2000))",
-      "CREATE INDEX IF NOT EXISTS acknowledgement_by_alert ON acknowledgement (alert_id)",
-      "CREATE TABLE IF NOT EXISTS evidence_event ("
-          + " event_id " + ID + " PRIMARY KEY, seq BIGINT NOT NULL, stream VARCHAR(16) NOT NULL,"
-          + " unit_id " + ID + " NOT NULL, event_time BIGINT NOT NULL, record " + TEXT + " NOT NULL)",
-      "CREATE INDEX IF NOT EXISTS evidence_event_by_seq ON evidence_event (seq)",
-      "CREATE TABLE IF NOT EXISTS evidence_ref ("
-          + " event_id " + ID + " NOT NULL, alert_id " + ID + " NOT NULL, PRIMARY KEY (event_id, alert_id))",
-      "CREATE TABLE IF NOT EXISTS consumed_offset ("
-          + " topic VARCHAR(250) NOT NULL, part INT NOT NULL, next_offset BIGINT NOT NULL,"
-          + " PRIMARY KEY (topic, part))",
-      "CREATE TABLE IF NOT EXISTS console_meta (name VARCHAR(100) PRIMARY KEY, val VARCHAR(1000) NOT NULL)");
+  /** Where the schema's migrations are: common SQL and Java, then each database's own (triggers). */
+  private static String[] migrations(String jdbcUrl) {
+    String vendor = jdbcUrl.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
+    return new String[] {"classpath:org/probity/console/store/sql/common",
+        "classpath:org/probity/console/store/sql/" + vendor, "classpath:org/probity/console/store/migration"};
+  }
 
-  /**
-   * Columns an older console created narrower (alert_id was 100 characters, event and unit ids 200):
-   * widened at open, since CREATE TABLE IF NOT EXISTS leaves an existing table as it is.
-   */
-  private static final List<String[]> WIDENED = List.of(
-      new String[] {"alert", "alert_id"}, new String[] {"alert", "rule_id"}, new String[] {"alert", "reason"},
-      new String[] {"alert", "unit_id"}, new String[] {"alert", "ack_user"}, new String[] {"alert", "ack_name"},
-      new String[] {"alert_step", "alert_id"}, new String[] {"acknowledgement", "alert_id"},
-      new String[] {"acknowledgement", "username"}, new String[] {"acknowledgement", "display_name"},
-      new String[] {"evidence_event", "event_id"}, new String[] {"evidence_event", "unit_id"},
-      new String[] {"evidence_ref", "event_id"}, new String[] {"evidence_ref", "alert_id"});
-
-  private final ConnectionPool pool;
+  private final HikariDataSource pool;
   private final AtomicLong version = new AtomicLong();
   private final AtomicLong eventSeq = new AtomicLong();
   private final AtomicLong ackSeq = new AtomicLong();
+  final AtomicLong auditSeq = new AtomicLong();
+  final AtomicLong noticeSeq = new AtomicLong();
+  final AtomicLong feedbackSeq = new AtomicLong();
   private long prunedUpTo;
 
-  private ConsoleStore(ConnectionPool pool) {
+  private ConsoleStore(HikariDataSource pool) {
     this.pool = pool;
   }
 
-  /** Opens (and creates or completes the schema of) the store at {@code jdbcUrl}. */
+  /**
+   * Opens the store at {@code jdbcUrl}, creating its schema or migrating it to this version's. A
+   * store an older console made before migrations existed (its tables, no history) is taken as
+   * version 1 and migrated from there, keeping everything in it.
+   */
   public static ConsoleStore open(String jdbcUrl, String user, String password) throws SQLException {
-    ConnectionPool pool = new ConnectionPool(jdbcUrl, user, password, 4);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setAutoCommit(false);
+    config.setMaximumPoolSize(4);
+    config.setPoolName("console-store");
+    // Waiting longer than this for a connection means the database is down, not busy.
+    config.setConnectionTimeout(10_000);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
+    }
+    try {
+      Flyway.configure().dataSource(pool).locations(migrations(jdbcUrl)).baselineOnMigrate(true).baselineVersion("1")
+          .baselineDescription("store of the console before migrations").load().migrate();
+    } catch (FlywayException e) {
+      pool.close();
+      throw new SQLException("cannot migrate the store's schema: " + e.getMessage(), e);
+    }
     ConsoleStore store = new ConsoleStore(pool);
     try {
       store.inTransaction(c -> {
-        try (Statement s = c.createStatement()) {
-          for (String ddl : SCHEMA) {
-            s.execute(ddl);
-          }
-        }
-        widen(c);
         store.version.set(single(c, "SELECT COALESCE(MAX(version), 0) FROM alert"));
         store.eventSeq.set(single(c, "SELECT COALESCE(MAX(seq), 0) FROM evidence_event"));
         store.ackSeq.set(single(c, "SELECT COALESCE(MAX(seq), 0) FROM acknowledgement"));
+        store.auditSeq.set(single(c, "SELECT COALESCE(MAX(seq), 0) FROM audit_log"));
+        store.noticeSeq.set(single(c, "SELECT COALESCE(MAX(notice_id), 0) FROM notice"));
+        store.feedbackSeq.set(single(c, "SELECT COALESCE(MAX(seq), 0) FROM feedback"));
         return null;
       });
     } catch (SQLException | RuntimeException e) {
@@ -124,26 +118,6 @@ public final class ConsoleStore implements AutoCloseable {
       throw e;
     }
     return store;
-  }
-
-  private static void widen(Connection c) throws SQLException {
-    for (String[] column : WIDENED) {
-      long width;
-      // Unquoted names are upper case in H2's catalogue and lower case in PostgreSQL's.
-      try (PreparedStatement ps = c.prepareStatement("SELECT character_maximum_length FROM information_schema.columns"
-          + " WHERE LOWER(table_name) = ? AND LOWER(column_name) = ? AND LOWER(table_schema) = LOWER(CURRENT_SCHEMA)")) {
-        ps.setString(1, column[0]);
-        ps.setString(2, column[1]);
-        try (ResultSet rs = ps.executeQuery()) {
-          width = rs.next() ? rs.getLong(1) : ID_CHARS;
-        }
-      }
-      if (width < ID_CHARS) {
-        try (Statement s = c.createStatement()) {
-          s.execute("ALTER TABLE " + column[0] + " ALTER COLUMN " + column[1] + " SET DATA TYPE " + ID);
-        }
-      }
-    }
   }
 
   /** Whether the store answers now: tells a refused record from a store that is down. */
@@ -156,7 +130,7 @@ public final class ConsoleStore implements AutoCloseable {
     }
   }
 
-  private static long single(Connection c, String sql) throws SQLException {
+  static long single(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
@@ -164,25 +138,78 @@ public final class ConsoleStore implements AutoCloseable {
   }
 
   @FunctionalInterface
-  private interface Work<T> {
+  interface Work<T> {
     T run(Connection c) throws SQLException;
   }
 
-  private <T> T inTransaction(Work<T> work) throws SQLException {
-    Connection c = pool.borrow();
-    try {
-      T result = work.run(c);
-      c.commit();
-      return result;
-    } finally {
-      pool.release(c);
+  <T> T inTransaction(Work<T> work) throws SQLException {
+    try (Connection c = pool.getConnection()) {
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
     }
+  }
+
+  /** The next number of the console-wide change order (the feed's "latest change"). */
+  long nextVersion() {
+    return version.incrementAndGet();
+  }
+
+  /** Appends one operator action to the audit trail, in the caller's transaction. */
+  void audit(Connection c, Instant at, String username, String displayName, String action, String target,
+      String detail) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (seq, acted_at, username, display_name,"
+        + " action, target, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, auditSeq.incrementAndGet());
+      ps.setLong(2, at.toEpochMilli());
+      ps.setString(3, username);
+      ps.setString(4, displayName);
+      ps.setString(5, action);
+      ps.setString(6, target);
+      setNullableString(ps, 7, detail);
+      ps.executeUpdate();
+    }
+  }
+
+  /** One entry of the audit trail. */
+  public record AuditEntry(long seq, Instant at, String username, String displayName, String action, String target,
+      String detail) {}
+
+  /** The audit trail, newest first. */
+  public List<AuditEntry> auditTrail(int limit) throws SQLException {
+    return inTransaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT seq, acted_at, username, display_name, action, target,"
+          + " detail FROM audit_log ORDER BY seq DESC LIMIT ?")) {
+        ps.setInt(1, limit);
+        List<AuditEntry> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new AuditEntry(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
+          }
+        }
+        return out;
+      }
+    });
   }
 
   // ---------------------------------------------------------------- ingest (one writer)
 
-  /** What one poll of the topics brings: the alert records in topic order, the events, the next offsets. */
-  public record Batch(List<Alert> alerts, List<StoredEvent> events, Map<TopicPartition, Long> nextOffsets) {}
+  /**
+   * What one poll of the topics brings: the alert records in topic order, the events, the unit
+   * statuses (kept as the index's history), the next offsets.
+   */
+  public record Batch(List<Alert> alerts, List<StoredEvent> events, List<UnitStatus> statuses,
+      Map<TopicPartition, Long> nextOffsets) {
+    public Batch(List<Alert> alerts, List<StoredEvent> events, Map<TopicPartition, Long> nextOffsets) {
+      this(alerts, events, List.of(), nextOffsets);
+    }
+  }
 
   /**
    * Stores a batch in one transaction and returns the alerts whose state changed (a repeated
@@ -194,6 +221,8 @@ public final class ConsoleStore implements AutoCloseable {
     try {
       return inTransaction(c -> {
         insertEvents(c, batch.events());
+        Statistics.recordCases(c, batch.events());
+        Statistics.recordStatuses(c, batch.statuses());
         Map<String, StoredAlert> changed = new LinkedHashMap<>();
         for (Alert a : batch.alerts()) {
           StoredAlert s = applyAlert(c, a, receivedAt);
@@ -265,7 +294,7 @@ public final class ConsoleStore implements AutoCloseable {
       }
       ps.executeBatch();
     }
-    long v = version.incrementAndGet();
+    long v = nextVersion();
     int updated;
     try (PreparedStatement ps = c.prepareStatement("UPDATE alert SET rule_id = ?, reason = ?, severity = ?,"
         + " severity_rank = ?, status = ?, unit_id = ?, received_at = ?, version = ?, record = ? WHERE alert_id = ?")) {
@@ -413,10 +442,15 @@ public final class ConsoleStore implements AutoCloseable {
 
   // ---------------------------------------------------------------- reads
 
-  private static final String ALERT_COLUMNS =
-      "record, first_event_time, received_at, version, ack_user, ack_name, ack_at, ack_rank, ack_status, ack_note";
+  static final String ALERT_COLUMNS = "record, first_event_time, received_at, version, ack_user, ack_name, ack_at,"
+      + " ack_rank, ack_status, ack_note, closed_at, closed_by";
+  /**
+   * What "open" means everywhere (tile, feed, notice, reports): not resolved by the rule's own
+   * RESOLVED and not closed by an accepted rectification.
+   */
+  static final String OPEN = "status <> 'RESOLVED' AND closed_at IS NULL";
 
-  private static StoredAlert readAlert(ResultSet rs) throws SQLException {
+  static StoredAlert readAlert(ResultSet rs) throws SQLException {
     Alert alert = parseAlert(rs.getString(1));
     Ack ack = null;
     long ackAt = rs.getLong(7);
@@ -424,11 +458,13 @@ public final class ConsoleStore implements AutoCloseable {
       ack = new Ack(alert.getAlertId(), rs.getString(5), rs.getString(6), Instant.ofEpochMilli(ackAt),
           Severity.values()[rs.getInt(8)], AlertStatus.valueOf(rs.getString(9)), rs.getString(10));
     }
+    long closedAt = rs.getLong(11);
+    Instant closed = rs.wasNull() ? null : Instant.ofEpochMilli(closedAt);
     return new StoredAlert(alert, Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)),
-        rs.getLong(4), ack);
+        rs.getLong(4), ack, closed, rs.getString(12));
   }
 
-  private static Alert parseAlert(String json) {
+  static Alert parseAlert(String json) {
     try {
       return AVRO_JSON.read(JSON.readTree(json), Alert.class);
     } catch (IOException e) {
@@ -440,7 +476,7 @@ public final class ConsoleStore implements AutoCloseable {
     return inTransaction(c -> alert(c, alertId));
   }
 
-  private static Optional<StoredAlert> alert(Connection c, String alertId) throws SQLException {
+  static Optional<StoredAlert> alert(Connection c, String alertId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT " + ALERT_COLUMNS + " FROM alert WHERE alert_id = ?")) {
       ps.setString(1, alertId);
       try (ResultSet rs = ps.executeQuery()) {
@@ -449,7 +485,7 @@ public final class ConsoleStore implements AutoCloseable {
     }
   }
 
-  /** The feed: the alerts that match, most recently changed first. */
+  /** The feed: the alerts that match, in the filter's order. */
   public List<StoredAlert> feed(AlertFilter f, int limit) throws SQLException {
     StringBuilder sql = new StringBuilder("SELECT " + ALERT_COLUMNS + " FROM alert WHERE 1 = 1");
     List<Object> args = new ArrayList<>();
@@ -466,17 +502,24 @@ public final class ConsoleStore implements AutoCloseable {
       args.add(f.severity());
     }
     if ("OPEN".equals(f.status())) {
-      sql.append(" AND status <> 'RESOLVED'");
+      sql.append(" AND ").append(OPEN);
+    } else if ("CLOSED".equals(f.status())) {
+      sql.append(" AND closed_at IS NOT NULL");
     } else if (f.status() != null) {
       sql.append(" AND status = ?");
       args.add(f.status());
     }
     if ("PENDING".equals(f.ack())) {
-      sql.append(" AND status <> 'RESOLVED' AND (ack_rank IS NULL OR severity_rank > ack_rank)");
+      sql.append(" AND ").append(OPEN).append(" AND (ack_rank IS NULL OR severity_rank > ack_rank)");
     } else if ("DONE".equals(f.ack())) {
-      sql.append(" AND ack_rank IS NOT NULL AND (status = 'RESOLVED' OR severity_rank <= ack_rank)");
+      sql.append(" AND ack_rank IS NOT NULL AND (NOT (").append(OPEN).append(") OR severity_rank <= ack_rank)");
     }
-    sql.append(" ORDER BY version DESC LIMIT ?");
+    sql.append(switch (f.sort()) {
+      case OLDEST -> " ORDER BY first_event_time, alert_id";
+      case CHANGED -> " ORDER BY version DESC";
+      case NEWEST -> " ORDER BY first_event_time DESC, alert_id DESC";
+    });
+    sql.append(" LIMIT ?");
     args.add(limit);
     return inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -502,7 +545,7 @@ public final class ConsoleStore implements AutoCloseable {
   public List<StoredAlert> openAlerts(String unitId) throws SQLException {
     return inTransaction(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + ALERT_COLUMNS
-          + " FROM alert WHERE unit_id = ? AND status <> 'RESOLVED' ORDER BY first_event_time, alert_id")) {
+          + " FROM alert WHERE unit_id = ? AND " + OPEN + " ORDER BY first_event_time, alert_id")) {
         ps.setString(1, unitId);
         List<StoredAlert> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
@@ -520,7 +563,7 @@ public final class ConsoleStore implements AutoCloseable {
     return inTransaction(c -> {
       Map<String, Integer> out = new HashMap<>();
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-          "SELECT unit_id, COUNT(*) FROM alert WHERE status <> 'RESOLVED' GROUP BY unit_id")) {
+          "SELECT unit_id, COUNT(*) FROM alert WHERE " + OPEN + " GROUP BY unit_id")) {
         while (rs.next()) {
           out.put(rs.getString(1), rs.getInt(2));
         }
@@ -610,11 +653,12 @@ public final class ConsoleStore implements AutoCloseable {
         ps.setString(7, alertId);
         ps.executeUpdate();
       }
+      audit(c, at, username, displayName, "ACKNOWLEDGE", alertId, note);
       return alert(c, alertId);
     });
   }
 
-  private static void setNullableString(PreparedStatement ps, int i, String value) throws SQLException {
+  static void setNullableString(PreparedStatement ps, int i, String value) throws SQLException {
     if (value == null || value.isBlank()) {
       ps.setNull(i, Types.VARCHAR);
     } else {

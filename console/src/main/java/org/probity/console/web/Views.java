@@ -63,6 +63,9 @@ final class Views {
     n.put("receivedAt", time(s.receivedAt()));
     n.put("version", s.version());
     n.put("needsAck", s.needsAck());
+    n.put("open", s.open());
+    n.put("closedAt", time(s.closedAt()));
+    n.put("closedBy", s.closedBy());
     if (s.latestAck() != null) {
       n.set("ack", ack(s.latestAck()));
     } else {
@@ -92,15 +95,15 @@ final class Views {
       n.putNull("score");
       n.putNull("grade");
       n.putNull("asOf");
-      n.put("openAlerts", t.consoleOpenAlerts());
     } else {
       n.put("colour", s.getColour().name());
       n.put("score", s.getScore());
       n.put("grade", s.getGrade().name());
       n.put("asOf", time(s.getAsOf()));
-      n.put("openAlerts", s.getOpenAlerts());
+      // The index's own count is of its window; the tile shows the console's, which the feed and notice share.
+      n.put("indexOpenAlerts", s.getOpenAlerts());
     }
-    n.put("consoleOpenAlerts", t.consoleOpenAlerts());
+    n.put("openAlerts", t.consoleOpenAlerts());
     return n;
   }
 

@@ -29,7 +29,17 @@ import org.probity.console.ingest.UnitBoard;
 import org.probity.console.store.AlertFilter;
 import org.probity.console.store.AlertStep;
 import org.probity.console.store.ConsoleStore;
+import org.probity.console.store.Rectifications;
+import org.probity.console.store.Statistics;
 import org.probity.console.store.StoredAlert;
+import org.probity.jobs.calendar.WorkingDayCalendar;
+import org.probity.jobs.config.IndexParameters;
+import org.probity.jobs.config.ProbityConfig;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import java.time.Instant;
+import java.time.LocalDate;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ReferenceData;
 import org.probity.schema.AlertStatus;
@@ -59,7 +69,13 @@ public final class WebApp implements HttpHandler {
       "app.js", "text/javascript; charset=utf-8",
       "app.css", "text/css; charset=utf-8",
       "notice.css", "text/css; charset=utf-8",
-      "notice.js", "text/javascript; charset=utf-8");
+      "notice.js", "text/javascript; charset=utf-8",
+      "stats.js", "text/javascript; charset=utf-8",
+      "favicon.svg", "image/svg+xml");
+  /** Apache ECharts from its webjar on the classpath: the statistics page needs nothing from outside. */
+  private static final String ECHARTS = "/META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
+  /** The notice's own words: 自收到本告知书之日起10个工作日内. */
+  public static final int RECTIFICATION_WORKING_DAYS = 10;
   private static final long HEARTBEAT_MILLIS = 15_000;
 
   private final ConsoleStore store;
@@ -76,10 +92,21 @@ public final class WebApp implements HttpHandler {
   private final boolean trustedProxy;
   private final boolean secureCookies;
   private final Map<String, byte[]> resources = new ConcurrentHashMap<>();
+  private final Rectifications rect;
+  private final WorkingDayCalendar calendar;
+  private final IndexParameters index;
+  private final Reports reports;
+  private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
+  /** {@code clock} dates notices, due dates and escalations (a test moves it); sessions keep their own. */
   public WebApp(ConsoleStore store, UnitBoard board, Sessions sessions, Broadcaster broadcaster,
-      Supplier<TopicReader.Status> readerStatus, ReferenceData reference, ZoneId zone, String centreName,
+      Supplier<TopicReader.Status> readerStatus, ProbityConfig rules, String centreName,
       int feedLimit, Clock clock, boolean trustedProxy, boolean secureCookies) {
+    ReferenceData reference = rules.reference();
+    ZoneId zone = rules.zone();
+    this.rect = new Rectifications(store);
+    this.calendar = WorkingDayCalendar.of(rules);
+    this.index = rules.index();
     this.store = store;
     this.board = board;
     this.sessions = sessions;
@@ -93,6 +120,26 @@ public final class WebApp implements HttpHandler {
     this.clock = clock;
     this.trustedProxy = trustedProxy;
     this.secureCookies = secureCookies;
+    this.reports = new Reports(new Statistics(store), rect, board, calendar, reference, zone, labels);
+  }
+
+  private LocalDate today() {
+    return clock.instant().atZone(zone).toLocalDate();
+  }
+
+  /**
+   * Escalates the problems whose due date has passed (and issues the 监察建议书 of red cards among
+   * them); run once a minute and before rectifications are shown. Publishes the units it changed.
+   */
+  public void escalate() {
+    try {
+      List<String> units = rect.escalate(today(), clock.instant());
+      for (String unit : units) {
+        publish("unit", views.tile(board.tile(unit)));
+      }
+    } catch (SQLException e) {
+      LOG.warn("console: cannot check rectification due dates: {}", e.getMessage());
+    }
   }
 
   // ---------------------------------------------------------------- live changes from the topics
@@ -114,6 +161,16 @@ public final class WebApp implements HttpHandler {
     }
     for (String unit : units) {
       publish("unit", views.tile(board.tile(unit)));
+    }
+  }
+
+  /** After an alert closed or reopened by an operator: the counts, the tile and the feed row change. */
+  private void alertChanged(String alertId) throws SQLException {
+    board.openCounts(store.openAlertCounts());
+    Optional<StoredAlert> a = store.alert(alertId);
+    if (a.isPresent()) {
+      publish("alert", views.alert(a.get()));
+      publish("unit", views.tile(board.tile(a.get().alert().getUnitId())));
     }
   }
 
@@ -158,6 +215,10 @@ public final class WebApp implements HttpHandler {
       Http.error(ex, 403, "cross-site request");
       return;
     }
+    if ((path.equals("/favicon.ico") || path.equals("/static/favicon.svg")) && isGet(method)) {
+      Http.send(ex, 200, "image/svg+xml", resource("favicon.svg"));
+      return;
+    }
     if (path.equals("/login")) {
       h.set("Content-Security-Policy", LOGIN_CSP);
       if (method.equals("POST")) {
@@ -186,12 +247,39 @@ public final class WebApp implements HttpHandler {
       Http.error(ex, 403, "missing " + API_HEADER + " header");
       return;
     }
+    // Every change but signing out needs the operator role: one check for every write there is.
+    if (method.equals("POST") && !path.equals("/logout") && !s.account().role().mayAcknowledge()) {
+      LOG.info("console: read-only account '{}' refused {} {}", s.account().username(), method, path);
+      Http.error(ex, 403, "read-only accounts cannot change anything");
+      return;
+    }
     if (path.equals("/logout") && method.equals("POST")) {
       sessions.signOut(s.token());
       h.add("Set-Cookie", COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + secure(ex));
       Http.redirect(ex, "/login");
     } else if (path.equals("/") && isGet(method)) {
       Http.send(ex, 200, "text/html; charset=utf-8", resource("index.html"));
+    } else if (path.equals("/static/echarts.min.js") && isGet(method)) {
+      ex.getResponseHeaders().set("Cache-Control", "max-age=86400");
+      Http.send(ex, 200, "text/javascript; charset=utf-8", classpath(ECHARTS));
+    } else if (path.equals("/stats") && isGet(method)) {
+      Http.send(ex, 200, "text/html; charset=utf-8", resource("stats.html"));
+    } else if (path.equals("/api/stats") && isGet(method)) {
+      statistics(ex, null);
+    } else if (path.startsWith("/api/stats/") && path.endsWith(".csv") && isGet(method)) {
+      statistics(ex, path.substring("/api/stats/".length(), path.length() - ".csv".length()));
+    } else if (path.equals("/reports/quarter") && isGet(method)) {
+      quarterReport(ex, s);
+    } else if (path.startsWith("/reports/yearly/") && isGet(method)) {
+      yearlyReport(ex, s, path.substring("/reports/yearly/".length()));
+    } else if (path.equals("/audit") && isGet(method)) {
+      render(ex, 200, "audit.jte", page(ex, s), new Models.AuditView(store.auditTrail(500)));
+    } else if (path.startsWith("/rectification/") && isGet(method)) {
+      rectificationPage(ex, s, path.substring("/rectification/".length()));
+    } else if (path.startsWith("/rectification/") && method.equals("POST")) {
+      rectificationAction(ex, s, path.substring("/rectification/".length()).split("/", -1));
+    } else if (path.startsWith("/notices/") && isGet(method)) {
+      issuedNotice(ex, s, path.substring("/notices/".length()));
     } else if (path.startsWith("/static/") && isGet(method) && STATIC.containsKey(path.substring(8))) {
       Http.send(ex, 200, STATIC.get(path.substring(8)), resource(path.substring(8)));
     } else if (path.equals("/api/me") && isGet(method)) {
@@ -202,6 +290,13 @@ public final class WebApp implements HttpHandler {
       me.put("mayAcknowledge", s.account().role().mayAcknowledge());
       me.put("centreName", centreName);
       me.put("zone", zone.getId());
+      ObjectNode legend = me.putObject("index");
+      legend.put("windowDays", index.windowDays());
+      legend.put("noticeWeight", index.noticeWeight());
+      legend.put("yellowWeight", index.yellowWeight());
+      legend.put("redWeight", index.redWeight());
+      legend.put("orangeAt", index.orangeAt());
+      legend.put("redAt", index.redAt());
       Http.json(ex, 200, me);
     } else if (path.equals("/api/labels") && isGet(method)) {
       Http.json(ex, 200, labels.json());
@@ -220,11 +315,10 @@ public final class WebApp implements HttpHandler {
     } else if (path.startsWith("/notice/") && isGet(method)) {
       String unitId = path.substring("/notice/".length());
       if (!board.knows(unitId)) {
-        Http.html(ex, 404, NoticePage.unknownUnit(unitId, english(ex)));
+        unknownUnit(ex, unitId);
         return;
       }
-      Http.html(ex, 200, NoticePage.render(unitId, board.name(unitId), store.openAlerts(unitId), centreName,
-          clock.instant(), zone, labels, english(ex)));
+      draftNotice(ex, s, unitId);
     } else {
       Http.error(ex, 404, "not found");
     }
@@ -287,8 +381,12 @@ public final class WebApp implements HttpHandler {
   }
 
   private byte[] resource(String name) {
+    return classpath("/org/probity/console/web/" + name);
+  }
+
+  private byte[] classpath(String name) {
     return resources.computeIfAbsent(name, n -> {
-      try (InputStream in = WebApp.class.getResourceAsStream("/org/probity/console/web/" + n)) {
+      try (InputStream in = WebApp.class.getResourceAsStream(n)) {
         if (in == null) {
           throw new IllegalStateException(n + " missing from the jar");
         }
@@ -382,14 +480,19 @@ public final class WebApp implements HttpHandler {
     for (Severity v : Severity.values()) {
       severities.add(v.name());
     }
-    Set<String> statuses = new LinkedHashSet<>(Set.of("OPEN"));
+    Set<String> statuses = new LinkedHashSet<>(List.of("OPEN", "CLOSED"));
+    Set<String> sorts = new LinkedHashSet<>();
+    for (AlertFilter.Sort v : AlertFilter.Sort.values()) {
+      sorts.add(v.name());
+    }
+    String sort = choice(q, "sort", sorts);
     for (AlertStatus v : AlertStatus.values()) {
       statuses.add(v.name());
     }
     String unit = q.get("unit");
     return new AlertFilter(choice(q, "rule", rules), unit == null || unit.isEmpty() ? null : unit,
         choice(q, "severity", severities), choice(q, "status", statuses),
-        choice(q, "ack", Set.of("PENDING", "DONE")));
+        choice(q, "ack", Set.of("PENDING", "DONE")), sort == null ? null : AlertFilter.Sort.valueOf(sort));
   }
 
   private void feed(HttpExchange ex) throws Exception {
@@ -414,7 +517,20 @@ public final class WebApp implements HttpHandler {
     steps.forEach(s -> evidence.addAll(s.alert().getEvidence()));
     evidence.addAll(a.get().alert().getEvidence());
     List<String> ids = List.copyOf(evidence);
-    Http.json(ex, 200, views.detail(a.get(), steps, store.acks(alertId), ids, store.events(ids)));
+    ObjectNode detail = views.detail(a.get(), steps, store.acks(alertId), ids, store.events(ids));
+    Optional<Rectifications.Item> item = rect.current(alertId);
+    if (item.isPresent()) {
+      Page p = new Page(english(ex), centreName, zone, labels, false);
+      Rectifications.Item i = item.get();
+      ObjectNode r = detail.putObject("rectification");
+      r.put("noticeId", i.noticeId());
+      r.put("itemNo", i.itemNo());
+      r.put("state", i.state().name());
+      r.put("stateText", p.state(i, today()));
+      r.put("due", i.dueDay().toString());
+      r.put("overdue", i.overdue(today()));
+    }
+    Http.json(ex, 200, detail);
   }
 
   private void acknowledge(HttpExchange ex, Sessions.Session s, String alertId) throws Exception {
@@ -453,6 +569,281 @@ public final class WebApp implements HttpHandler {
     ObjectNode view = views.alert(acked.get());
     publish("alert", view);
     Http.json(ex, 200, view);
+  }
+
+  // ---------------------------------------------------------------- rectification, notices, reports
+
+  private Page page(HttpExchange ex, Sessions.Session s) {
+    return new Page(english(ex), centreName, zone, labels, s.account().role().mayAcknowledge());
+  }
+
+  private void render(HttpExchange ex, int status, String template, Page p, Object model) throws IOException {
+    StringOutput out = new StringOutput();
+    templates.render(template, Map.of("p", p, "v", model), out);
+    Http.html(ex, status, out.toString());
+  }
+
+  /** The answer for a unit neither the rules file nor the topics name (a mistyped or stale link). */
+  private void unknownUnit(HttpExchange ex, String unitId) throws IOException {
+    boolean en = english(ex);
+    String id = Http.escape(unitId);
+    Http.html(ex, 404, "<!DOCTYPE html><html lang=\"" + (en ? "en" : "zh-CN") + "\"><head><meta charset=\"utf-8\">"
+        + "<title>" + (en ? "No such unit" : "无此单位") + "</title>"
+        + "<link rel=\"stylesheet\" href=\"/static/notice.css\"></head><body>"
+        + "<article class=\"notice unknown\"><p class=\"none\" id=\"unknown-unit\">"
+        + (en ? "There is no unit \"" + id + "\": it is not in the rules file and the console has not seen it on the"
+            + " topics, so there is no warning notice to issue."
+            : "没有单位“" + id + "”：规则文件中没有该单位，监察台也未从数据流中收到过它，无法出具预警告知书。")
+        + "</p><p><a href=\"/\">" + (en ? "Back to the console" : "返回监察台") + "</a></p></article></body></html>");
+  }
+
+  private LocalDate due(LocalDate day) {
+    return calendar.nthWorkingDayAfter(day, RECTIFICATION_WORKING_DAYS);
+  }
+
+  /** How many open problems of the unit no rectification covers yet: what a new notice would list. */
+  private int issuable(String unitId) throws SQLException {
+    java.util.Set<String> covered = new java.util.HashSet<>();
+    for (Rectifications.Issued n : rect.notices(unitId)) {
+      n.items().stream().filter(i -> i.state() != Rectifications.State.ACCEPTED)
+          .forEach(i -> covered.add(i.alert().alert().getAlertId()));
+    }
+    return (int) store.openAlerts(unitId).stream().filter(a -> !covered.contains(a.alert().getAlertId())).count();
+  }
+
+  /** The unit's open problems now, as the next 预警告知书 would be worded, each with its rectification. */
+  private void draftNotice(HttpExchange ex, Sessions.Session s, String unitId) throws Exception {
+    escalate();
+    Map<String, Rectifications.Item> items = new java.util.HashMap<>();
+    List<Rectifications.Issued> notices = rect.notices(unitId);
+    for (int k = notices.size() - 1; k >= 0; k--) {
+      notices.get(k).items().forEach(i -> items.put(i.alert().alert().getAlertId(), i));
+    }
+    List<Models.Problem> problems = new java.util.ArrayList<>();
+    for (StoredAlert a : store.openAlerts(unitId)) {
+      problems.add(new Models.Problem(problems.size() + 1, a, items.get(a.alert().getAlertId())));
+    }
+    LocalDate today = today();
+    render(ex, 200, "notice.jte", page(ex, s), new Models.NoticeView(unitId, board.name(unitId), null, today,
+        due(today), RECTIFICATION_WORKING_DAYS, problems, problems.size(), issuable(unitId), today));
+  }
+
+  private void issuedNotice(HttpExchange ex, Sessions.Session s, String id) throws Exception {
+    escalate();
+    Optional<Rectifications.Issued> found = Optional.empty();
+    if (id.matches("[0-9]{1,18}")) {
+      found = rect.notice(Long.parseLong(id));
+    }
+    if (found.isEmpty()) {
+      Http.error(ex, 404, "no notice " + id);
+      return;
+    }
+    Rectifications.Issued n = found.get();
+    String unitId = n.notice().unitId();
+    if (n.notice().kind() == Rectifications.Kind.SUPERVISION) {
+      List<Rectifications.Notice> warnings = rect.notices(unitId).stream().map(Rectifications.Issued::notice)
+          .filter(w -> w.kind() == Rectifications.Kind.WARNING).toList();
+      render(ex, 200, "supervision.jte", page(ex, s),
+          new Models.SupervisionView(unitId, board.name(unitId), n.notice(), n.items(), warnings, today()));
+      return;
+    }
+    List<Models.Problem> problems = n.items().stream().map(i -> new Models.Problem(i.itemNo(), i.alert(), i)).toList();
+    render(ex, 200, "notice.jte", page(ex, s), new Models.NoticeView(unitId, board.name(unitId), n.notice(),
+        n.notice().issuedDay(), n.notice().dueDay(), n.notice().workingDays(), problems, n.open(), 0, today()));
+  }
+
+  private void rectificationPage(HttpExchange ex, Sessions.Session s, String unitId) throws Exception {
+    if (!board.knows(unitId)) {
+      unknownUnit(ex, unitId);
+      return;
+    }
+    escalate();
+    render(ex, 200, "rectification.jte", page(ex, s), new Models.RectificationView(unitId, board.name(unitId),
+        store.openAlerts(unitId).size(), issuable(unitId), rect.notices(unitId), today(), RECTIFICATION_WORKING_DAYS));
+  }
+
+  /** Sends a form's answer back to the rectification view (the browser's back button stays harmless). */
+  private void backTo(HttpExchange ex, String unitId) throws IOException {
+    Http.redirect(ex, "/rectification/" + java.net.URLEncoder.encode(unitId, StandardCharsets.UTF_8)
+        + (english(ex) ? "?lang=en" : ""));
+  }
+
+  private void refused(HttpExchange ex, int status, String message) throws IOException {
+    Http.html(ex, status, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>" + status + "</title>"
+        + "<link rel=\"stylesheet\" href=\"/static/notice.css\"></head><body><article class=\"notice unknown\">"
+        + "<p class=\"none\" id=\"refused\">" + Http.escape(message) + "</p><p><a href=\"/\">"
+        + (english(ex) ? "Back to the console" : "返回监察台") + "</a></p></article></body></html>");
+  }
+
+  /** The rectification forms: {unit}/issue, {noticeId}/{alertId}/feedback, {noticeId}/{alertId}/decide. */
+  private void rectificationAction(HttpExchange ex, Sessions.Session s, String[] parts) throws Exception {
+    String body = Http.body(ex);
+    if (body == null) {
+      refused(ex, 413, "request too large");
+      return;
+    }
+    Map<String, String> form = Http.form(body);
+    Rectifications.Operator who = new Rectifications.Operator(s.account().username(), s.account().displayName());
+    Instant now = clock.instant();
+    if (parts.length == 2 && parts[1].equals("issue")) {
+      String unitId = java.net.URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+      if (!board.knows(unitId)) {
+        unknownUnit(ex, unitId);
+        return;
+      }
+      LocalDate today = today();
+      Optional<Rectifications.Issued> issued = rect.issue(unitId, who, now, today, due(today),
+          RECTIFICATION_WORKING_DAYS);
+      if (issued.isEmpty()) {
+        refused(ex, 409, "no open problem of " + unitId + " is left without a rectification: nothing to notify");
+        return;
+      }
+      for (Rectifications.Item i : issued.get().items()) {
+        publish("alert", views.alert(i.alert()));
+      }
+      Http.redirect(ex, "/notices/" + issued.get().notice().id() + (english(ex) ? "?lang=en" : ""));
+      return;
+    }
+    if (parts.length != 3 || !parts[0].matches("[0-9]{1,18}")) {
+      refused(ex, 404, "not found");
+      return;
+    }
+    long noticeId = Long.parseLong(parts[0]);
+    String alertId = java.net.URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
+    try {
+      Rectifications.Item item;
+      if (parts[2].equals("feedback")) {
+        String by = form.getOrDefault("submittedBy", "").strip();
+        String text = form.getOrDefault("body", "").strip();
+        String attachment = form.getOrDefault("attachment", "").strip();
+        if (by.isEmpty() || text.isEmpty()) {
+          refused(ex, 400, "submittedBy and body: who reported and what was done are both required");
+          return;
+        }
+        if (by.length() > 100 || text.length() > 2000 || attachment.length() > 200) {
+          refused(ex, 400, "submittedBy, body, attachment: at most 100, 2000 and 200 characters");
+          return;
+        }
+        item = rect.feedback(noticeId, alertId, by, text, attachment.isEmpty() ? null : attachment, who, now);
+      } else if (parts[2].equals("decide")) {
+        String decision = form.get("decision");
+        if (!"accept".equals(decision) && !"return".equals(decision)) {
+          refused(ex, 400, "decision: must be accept or return, got " + (decision == null ? "nothing" : decision));
+          return;
+        }
+        String note = form.getOrDefault("note", "").strip();
+        if (note.length() > 1000) {
+          refused(ex, 400, "note: at most 1000 characters");
+          return;
+        }
+        item = rect.decide(noticeId, alertId, decision.equals("accept"), note.isEmpty() ? null : note, who, now);
+      } else {
+        refused(ex, 404, "not found");
+        return;
+      }
+      alertChanged(alertId);
+      backTo(ex, item.alert().alert().getUnitId());
+    } catch (Rectifications.Refused e) {
+      refused(ex, 409, e.getMessage());
+    }
+  }
+
+  /** The period and unit of the statistics and reports: {@code from}/{@code to} dates, {@code unit}. */
+  private Reports.Period period(Map<String, String> q) {
+    LocalDate today = today();
+    LocalDate from;
+    LocalDate to;
+    try {
+      from = q.containsKey("from") && !q.get("from").isEmpty() ? LocalDate.parse(q.get("from"))
+          : today.minusDays(89);
+      to = q.containsKey("to") && !q.get("to").isEmpty() ? LocalDate.parse(q.get("to")) : today;
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new BadRequest("from, to: dates such as 2026-10-01");
+    }
+    if (to.isBefore(from)) {
+      throw new BadRequest("to: must not be before from");
+    }
+    if (to.toEpochDay() - from.toEpochDay() > 3660) {
+      throw new BadRequest("from, to: at most ten years");
+    }
+    return new Reports.Period(from, to.plusDays(1));
+  }
+
+  private void statistics(HttpExchange ex, String chart) throws Exception {
+    Map<String, String> q = Http.query(ex);
+    Reports.Period period;
+    try {
+      period = period(q);
+    } catch (BadRequest e) {
+      Http.error(ex, 400, e.getMessage());
+      return;
+    }
+    String unit = q.get("unit") == null || q.get("unit").isEmpty() ? null : q.get("unit");
+    if (chart != null && !Reports.CHARTS.contains(chart)) {
+      Http.error(ex, 404, "no chart " + chart + "; the charts are " + Reports.CHARTS);
+      return;
+    }
+    Map<String, Reports.Table> tables = reports.tables(period, unit, english(ex), today());
+    if (chart != null) {
+      ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"" + chart + "_"
+          + period.from() + "_" + period.to().minusDays(1) + (unit == null ? "" : "_" + unit.replaceAll("[^A-Za-z0-9_-]", ""))
+          + ".csv\"");
+      Http.send(ex, 200, "text/csv; charset=utf-8", Reports.csv(tables.get(chart)).getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    ObjectNode out = Views.JSON.createObjectNode();
+    out.put("from", period.from().toString());
+    out.put("to", period.to().minusDays(1).toString());
+    out.set("tables", Views.JSON.valueToTree(tables));
+    Http.json(ex, 200, out);
+  }
+
+  private void quarterReport(HttpExchange ex, Sessions.Session s) throws Exception {
+    Map<String, String> q = Http.query(ex);
+    LocalDate today = today();
+    int year;
+    int quarter;
+    try {
+      year = q.containsKey("year") ? Integer.parseInt(q.get("year")) : today.getYear();
+      quarter = q.containsKey("quarter") ? Integer.parseInt(q.get("quarter")) : (today.getMonthValue() + 2) / 3;
+    } catch (NumberFormatException e) {
+      Http.error(ex, 400, "year, quarter: numbers such as year=2026&quarter=4");
+      return;
+    }
+    if (quarter < 1 || quarter > 4 || year < 2000 || year > 9999) {
+      Http.error(ex, 400, "quarter: 1 to 4, year: 2000 to 9999");
+      return;
+    }
+    Models.QuarterView v = reports.quarter(year, quarter, today, english(ex));
+    if ("csv".equals(q.get("format"))) {
+      ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"grades_" + year + "Q" + quarter
+          + ".csv\"");
+      Reports.Table t = new Reports.Table("grades", List.of("unitId", "unit", "grade", "score", "alerts", "open",
+          "topProblems"), reports.quarterRows(v));
+      Http.send(ex, 200, "text/csv; charset=utf-8", Reports.csv(t).getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    render(ex, 200, "quarter.jte", page(ex, s), v);
+  }
+
+  private void yearlyReport(HttpExchange ex, Sessions.Session s, String unitId) throws Exception {
+    if (!board.knows(unitId)) {
+      unknownUnit(ex, unitId);
+      return;
+    }
+    Map<String, String> q = Http.query(ex);
+    int year;
+    try {
+      year = q.containsKey("year") ? Integer.parseInt(q.get("year")) : today().getYear();
+    } catch (NumberFormatException e) {
+      Http.error(ex, 400, "year: a number such as 2026");
+      return;
+    }
+    if (year < 2000 || year > 9999) {
+      Http.error(ex, 400, "year: 2000 to 9999");
+      return;
+    }
+    render(ex, 200, "yearly.jte", page(ex, s), reports.yearly(unitId, year, today()));
   }
 
   // ---------------------------------------------------------------- server-sent events

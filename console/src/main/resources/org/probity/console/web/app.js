@@ -5,7 +5,7 @@
 const I18N = {
   zh: {
     title: '廉情气象站', subtitle: '电子监察实时监测', board: '单位廉情', feed: '实时告警', logout: '退出',
-    connecting: '连接中', live: '实时', offline: '连接中断，正在重连', clear: '清除筛选', noAlerts: '暂无告警',
+    connecting: '连接中', live: '实时', offline: '连接中断，正在重连', clear: '待处理', showAll: '全部告警', noAlerts: '暂无告警',
     GREEN: '绿', ORANGE: '橙', RED: '红', openTotal: '未办结',
     colSeverity: '级别', colRuleUnit: '规则 / 单位', colMessage: '问题', colProgress: '进展', colTime: '时间', colAck: '确认',
     allRules: '全部规则', allUnits: '全部单位', allSeverities: '全部级别', allStatuses: '全部状态', allAcks: '全部确认状态',
@@ -17,10 +17,15 @@ const I18N = {
     ackNote: '确认说明（可选）', acknowledge: '确认签收', ackedBy: '已确认', ackAgain: '升级后待确认', readOnly: '只读账号不能确认',
     noAcks: '尚无确认', caughtUp: '已同步', catchingUp: '正在从 Kafka 同步', alertsSeen: '告警记录', eventsSeen: '事件',
     undecodable: '无法解码', refused: '无法存储已跳过', stream: '数据流', role_OPERATOR: '值班员', role_READ_ONLY: '只读',
+    CLOSED: '整改办结', sortNEWEST: '按发生时间（新→旧）', sortOLDEST: '按发生时间（旧→新）', sortCHANGED: '按最近变化',
+    rectification: '整改跟踪', stats: '统计分析', audit: '操作留痕', rectState: '整改情况', due: '整改期限',
+    legendTitle: '说明', legendText: (i) => '分数：近' + i.windowDays + '天告警的加权和（黄牌' + i.yellowWeight + '、红牌' + i.redWeight
+      + '、预警' + i.noticeWeight + '）。颜色：分数≥' + i.orangeAt + '为橙、≥' + i.redAt + '为红。等级：同一标准计本季度告警（A/B/C），故红色单位可为A级。'
+      + '未办结：未被规则办结、也未经整改验收的告警，与告警列表、预警告知书一致。',
   },
   en: {
     title: 'Integrity Weather Station', subtitle: 'e-supervision, live', board: 'Units', feed: 'Live alerts', logout: 'Sign out',
-    connecting: 'Connecting', live: 'Live', offline: 'Disconnected, reconnecting', clear: 'Clear filters', noAlerts: 'No alerts',
+    connecting: 'Connecting', live: 'Live', offline: 'Disconnected, reconnecting', clear: 'Needs attention', showAll: 'All alerts', noAlerts: 'No alerts',
     GREEN: 'Green', ORANGE: 'Orange', RED: 'Red', openTotal: 'Open',
     colSeverity: 'Level', colRuleUnit: 'Rule / unit', colMessage: 'Problem', colProgress: 'Progress', colTime: 'Time', colAck: 'Ack',
     allRules: 'All rules', allUnits: 'All units', allSeverities: 'All levels', allStatuses: 'All statuses', allAcks: 'Any ack state',
@@ -32,6 +37,12 @@ const I18N = {
     ackNote: 'Note (optional)', acknowledge: 'Acknowledge', ackedBy: 'Acknowledged', ackAgain: 'Escalated since ack', readOnly: 'Read-only accounts cannot acknowledge',
     noAcks: 'Not acknowledged yet', caughtUp: 'in sync', catchingUp: 'catching up with Kafka', alertsSeen: 'alert records', eventsSeen: 'events',
     undecodable: 'undecodable', refused: 'refused by the store, skipped', stream: 'Stream', role_OPERATOR: 'operator', role_READ_ONLY: 'read-only',
+    CLOSED: 'Rectified', sortNEWEST: 'Violation time, newest first', sortOLDEST: 'Violation time, oldest first', sortCHANGED: 'Latest change',
+    rectification: 'Rectification', stats: 'Statistics', audit: 'Audit trail', rectState: 'Rectification', due: 'Due',
+    legendTitle: 'Legend', legendText: (i) => 'Score: weighted alerts of the last ' + i.windowDays + ' days (yellow ' + i.yellowWeight
+      + ', red ' + i.redWeight + ', notice ' + i.noticeWeight + '). Colour: orange from ' + i.orangeAt + ', red from ' + i.redAt
+      + '. Grade: the same thresholds on this quarter\'s alerts (A/B/C), so a red unit can be grade A. '
+      + 'Open: alerts neither resolved by their rule nor closed by an accepted rectification; the feed and the notice count the same.',
   },
 };
 
@@ -42,7 +53,9 @@ const state = {
   labels: null, me: null,
   units: new Map(),   // unitId -> tile
   alerts: new Map(),  // alertId -> alert view, the feed as filtered
-  filter: { rule: '', unit: '', severity: '', status: '', ack: '' },
+  // The default is what needs attention: open and not yet acknowledged, newest violation first.
+  filter: { rule: '', unit: '', severity: '', status: 'OPEN', ack: 'PENDING', sort: 'NEWEST' },
+  conn: 'connecting',
   detailId: null,
   source: null,
 };
@@ -50,6 +63,7 @@ const FEED_LIMIT = 200;
 const $ = (id) => document.getElementById(id);
 
 function t(key) { return I18N[state.lang][key] ?? key; }
+const DEFAULT_FILTER = { rule: '', unit: '', severity: '', status: 'OPEN', ack: 'PENDING', sort: 'NEWEST' };
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -66,6 +80,22 @@ function ruleName(id) {
 function reasonName(code) {
   const r = state.labels?.reasons?.[code];
   return r ? (state.lang === 'en' ? r.en : r.zh) || code : code;
+}
+// Evidence as the centre reads it: labelled fields, yuan, enum values in words, times in the unit's zone.
+function fieldName(k) {
+  const f = state.labels?.fields?.[k];
+  return f ? (state.lang === 'en' ? f.en : f.zh) : k;
+}
+function fieldValue(k, v) {
+  if (typeof v === 'number' && k.endsWith('Fen')) return money(v);
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(v)) return fullTime(v);
+  if (Array.isArray(v)) return v.map((x) => fieldValue('', x)).join('、');
+  if (typeof v === 'object') return JSON.stringify(v);
+  const w = state.labels?.values?.[v];
+  if (w && typeof v === 'string') return (state.lang === 'en' ? w.en : w.zh) + ' (' + v + ')';
+  if (k === 'stream') return t(v) === v ? v : t(v);
+  if (k === 'unitId') return (state.units.get(v)?.name || v);
+  return String(v);
 }
 function severityName(s) { return s === 'RED' ? t('REDCARD') : t(s); }
 // Times are shown as the server wrote them: in the rules file's zone, whatever the browser's.
@@ -89,6 +119,10 @@ function applyLanguage() {
   document.documentElement.lang = state.lang === 'en' ? 'en' : 'zh-CN';
   document.title = t('title') + ' · Probity';
   document.querySelectorAll('[data-i18n]').forEach((e) => { e.textContent = t(e.dataset.i18n); });
+  document.body.classList.toggle('en', state.lang === 'en');
+  // The connection word follows the connection, not the page's first words (it was reset to 'connecting').
+  $('conn').textContent = t(state.conn);
+  if (state.me) $('legend-text').textContent = t('legendText')(state.me.index);
   $('lang-toggle').textContent = state.lang === 'en' ? '中文' : 'EN';
   if (state.me) $('user').textContent = state.me.displayName + ' · ' + t('role_' + state.me.role);
   fillFilters();
@@ -110,12 +144,15 @@ function tileElement(u) {
         el('span', {}, el('b', { class: 't-open', text: String(u.openAlerts) }), ' ' + t('open')));
   const tile = el('div', { class: 'tile ' + colour + (state.filter.unit === u.unitId ? ' selected' : ''),
       'data-unit-id': u.unitId, 'data-colour': colour, title: u.asOf ? fullTime(u.asOf) : '' },
-    el('div', { class: 't-name', text: u.name }),
+    el('div', { class: 't-head' }, el('div', { class: 't-name', text: u.name }),
+      el('div', { class: 't-colour', text: u.colour ? t(u.colour) : '' })),
     el('div', { class: 't-id', text: u.unitId }),
-    el('div', { class: 't-colour', text: u.colour ? t(u.colour) : '' }),
     metrics,
-    el('a', { class: 't-notice', href: '/notice/' + encodeURIComponent(u.unitId) + (state.lang === 'en' ? '?lang=en' : ''),
-      target: '_blank', rel: 'noopener', text: t('notice') }));
+    el('div', { class: 't-links' },
+      el('a', { class: 't-notice', href: '/notice/' + encodeURIComponent(u.unitId) + (state.lang === 'en' ? '?lang=en' : ''),
+        target: '_blank', rel: 'noopener', text: t('notice') }),
+      el('a', { class: 't-rect', href: '/rectification/' + encodeURIComponent(u.unitId) + (state.lang === 'en' ? '?lang=en' : ''),
+        text: t('rectification') })));
   tile.addEventListener('click', (e) => {
     if (e.target.closest('a')) return;
     setFilter('unit', state.filter.unit === u.unitId ? '' : u.unitId);
@@ -169,9 +206,10 @@ function fillFilters() {
   $('f-severity').replaceChildren(option('', t('allSeverities')),
     ...['NOTICE', 'YELLOW', 'RED'].map((s) => option(s, severityName(s), f.severity === s)));
   $('f-status').replaceChildren(option('', t('allStatuses')),
-    ...['OPEN', 'RAISED', 'ESCALATED', 'RESOLVED'].map((s) => option(s, t(s), f.status === s)));
+    ...['OPEN', 'RAISED', 'ESCALATED', 'RESOLVED', 'CLOSED'].map((s) => option(s, t(s), f.status === s)));
   $('f-ack').replaceChildren(option('', t('allAcks')),
     ...['PENDING', 'DONE'].map((s) => option(s, t(s), f.ack === s)));
+  $('f-sort').replaceChildren(...['NEWEST', 'OLDEST', 'CHANGED'].map((s) => option(s, t('sort' + s), f.sort === s)));
 }
 
 function setFilter(name, value) {
@@ -187,8 +225,9 @@ function matches(a) {
   if (f.rule && a.ruleId !== f.rule) return false;
   if (f.unit && a.unitId !== f.unit) return false;
   if (f.severity && a.severity !== f.severity) return false;
-  if (f.status === 'OPEN' && a.status === 'RESOLVED') return false;
-  if (f.status && f.status !== 'OPEN' && a.status !== f.status) return false;
+  if (f.status === 'OPEN' && !a.open) return false;
+  if (f.status === 'CLOSED' && !a.closedAt) return false;
+  if (f.status && f.status !== 'OPEN' && f.status !== 'CLOSED' && a.status !== f.status) return false;
   if (f.ack === 'PENDING' && !a.needsAck) return false;
   if (f.ack === 'DONE' && (a.needsAck || !a.ack)) return false;
   return true;
@@ -207,12 +246,12 @@ async function loadFeed() {
 function ladder(a) {
   // The approval ladder is one row: 预警 → 黄牌 → 红牌 → 办结, lit as far as it went.
   if (a.ruleId !== 'APPROVAL_OVERDUE') {
-    return el('span', { class: 'st', text: t(a.status) });
+    return el('span', { class: 'st', text: a.closedAt ? t('CLOSED') : t(a.status) });
   }
   const rank = { NOTICE: 0, YELLOW: 1, RED: 2 }[a.severity];
   return el('span', { class: 'ladder' },
     ...['NOTICE', 'YELLOW', 'RED'].map((s, i) => el('span', { class: i <= rank ? 'on ' + s : '', 'data-step': s, text: severityName(s) })),
-    el('span', { class: a.status === 'RESOLVED' ? 'on RESOLVED' : '', 'data-step': 'RESOLVED', text: t('RESOLVED') }));
+    el('span', { class: a.open ? '' : 'on RESOLVED', 'data-step': 'RESOLVED', text: a.closedAt ? t('CLOSED') : t('RESOLVED') }));
 }
 
 function ackState(a) {
@@ -227,14 +266,15 @@ function ackState(a) {
 const rows = new Map(); // alertId -> { tr, stamp }
 
 function fillRow(tr, a) {
-  tr.className = 'alert-row' + (a.status === 'RESOLVED' ? ' resolved' : '');
-  Object.assign(tr.dataset, { alertId: a.alertId, unit: a.unitId, severity: a.severity, status: a.status, rule: a.ruleId });
+  tr.className = 'alert-row' + (a.open ? '' : ' resolved');
+  Object.assign(tr.dataset, { alertId: a.alertId, unit: a.unitId, severity: a.severity, status: a.status, rule: a.ruleId,
+    open: String(a.open) });
   tr.replaceChildren(
     el('td', {}, el('span', { class: 'sev ' + a.severity, text: severityName(a.severity) })),
     el('td', { class: 'rule-unit' }, el('div', { class: 'rule-name', text: ruleName(a.ruleId) }), el('div', { class: 'unit-name', text: a.unitName })),
     el('td', {}, el('div', { class: 'msg', title: a.message, text: a.message })),
     el('td', {}, ladder(a)),
-    el('td', { class: 'time', title: fullTime(a.eventTime), text: shortTime(a.eventTime) }),
+    el('td', { class: 'time', title: fullTime(a.firstEventTime), text: shortTime(a.firstEventTime) }),
     el('td', {}, ackState(a)));
 }
 
@@ -254,8 +294,16 @@ function rowFor(a) {
   return r.tr;
 }
 
+// The server's order (ConsoleStore.feed), for alerts that arrive live.
+function compare(x, y) {
+  if (state.filter.sort === 'CHANGED') return y.version - x.version;
+  const d = x.firstEventTime < y.firstEventTime ? -1 : x.firstEventTime > y.firstEventTime ? 1
+    : x.alertId < y.alertId ? -1 : x.alertId > y.alertId ? 1 : 0;
+  return state.filter.sort === 'OLDEST' ? d : -d;
+}
+
 function renderFeed(flashIds) {
-  const all = [...state.alerts.values()].sort((x, y) => y.version - x.version);
+  const all = [...state.alerts.values()].sort(compare);
   // Keep what the server's feed would show, so a wall screen's memory stays bounded.
   for (const a of all.slice(FEED_LIMIT)) state.alerts.delete(a.alertId);
   const sorted = all.slice(0, FEED_LIMIT);
@@ -310,7 +358,8 @@ function evidenceElement(e) {
   }
   const table = el('table');
   for (const [k, v] of Object.entries(e.record)) {
-    table.append(el('tr', {}, el('td', { text: k }), el('td', { text: typeof v === 'object' ? JSON.stringify(v) : String(v) })));
+    if (v === null || v === undefined) continue;
+    table.append(el('tr', { 'data-field': k }, el('td', { class: 'field', text: fieldName(k) }), el('td', { text: fieldValue(k, v) })));
   }
   return el('div', { class: 'evidence', 'data-event-id': e.eventId }, table);
 }
@@ -334,6 +383,9 @@ async function openDetail(alertId) {
     ]),
     el('p', {}, el('a', { class: 'notice-link', target: '_blank', rel: 'noopener',
       href: '/notice/' + encodeURIComponent(a.unitId) + (state.lang === 'en' ? '?lang=en' : ''), text: t('notice') + ' — ' + a.unitName })),
+    d.rectification ? el('p', { class: 'rect-line', id: 'd-rect' }, t('rectState') + '：' + d.rectification.stateText + ' · '
+      + t('due') + ' ' + d.rectification.due + ' ', el('a', { href: '/rectification/' + encodeURIComponent(a.unitId)
+        + (state.lang === 'en' ? '?lang=en' : ''), text: t('rectification') })) : null,
     el('h4', { text: t('steps') }),
     el('ol', { class: 'steps', id: 'd-steps' }, ...d.steps.map((s) => el('li', { 'data-severity': s.severity, 'data-status': s.status },
       el('span', { class: 'sev ' + s.severity, text: severityName(s.severity) }), ' ' + t(s.status) + ' · ' + fullTime(s.eventTime)))),
@@ -384,6 +436,7 @@ function connect() {
   state.source = source;
   // "hello" comes on every (re)connection: reload, so nothing said while away is missed.
   source.addEventListener('hello', () => {
+    state.conn = 'live';
     $('conn').className = 'conn up';
     $('conn').textContent = t('live');
     loadSnapshot();
@@ -392,6 +445,7 @@ function connect() {
   source.addEventListener('alert', (e) => onAlert(JSON.parse(e.data)));
   source.addEventListener('signedout', () => { location.href = '/login'; });
   source.onerror = () => {
+    state.conn = 'offline';
     $('conn').className = 'conn down';
     $('conn').textContent = t('offline');
   };
@@ -423,7 +477,11 @@ async function main() {
     $('f-' + name).addEventListener('change', (e) => setFilter(name, e.target.value));
   }
   $('f-clear').addEventListener('click', () => {
-    for (const k of Object.keys(state.filter)) state.filter[k] = '';
+    Object.assign(state.filter, DEFAULT_FILTER);
+    setFilter('rule', '');
+  });
+  $('f-all').addEventListener('click', () => {
+    Object.assign(state.filter, DEFAULT_FILTER, { status: '', ack: '' });
     setFilter('rule', '');
   });
   $('lang-toggle').addEventListener('click', () => {

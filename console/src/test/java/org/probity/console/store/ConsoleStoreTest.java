@@ -101,8 +101,8 @@ class ConsoleStoreTest {
 
       store.apply(batch(List.of(overdue(Severity.RED, AlertStatus.RESOLVED, T0.plusSeconds(7 * 86_400), "e1", "e9")),
           List.of()), T0.plusSeconds(30));
-      assertThat(store.feed(new AlertFilter(null, null, null, "OPEN", null), 10)).isEmpty();
-      assertThat(store.feed(new AlertFilter(null, "U07", "RED", "RESOLVED", null), 10)).hasSize(1);
+      assertThat(store.feed(new AlertFilter(null, null, null, "OPEN", null, null), 10)).isEmpty();
+      assertThat(store.feed(new AlertFilter(null, "U07", "RED", "RESOLVED", null, null), 10)).hasSize(1);
       assertThat(store.openAlertCounts()).doesNotContainKey("U07");
     }
   }
@@ -113,21 +113,21 @@ class ConsoleStoreTest {
     try (ConsoleStore store = stores.open()) {
       Alert notice = overdue(Severity.NOTICE, AlertStatus.RAISED, T0, "e1");
       store.apply(batch(List.of(notice), List.of()), T0);
-      assertThat(store.feed(new AlertFilter(null, null, null, null, "PENDING"), 10)).hasSize(1);
+      assertThat(store.feed(new AlertFilter(null, null, null, null, "PENDING", null), 10)).hasSize(1);
 
       StoredAlert acked = store.acknowledge(notice.getAlertId(), "zhang", "张敏", T0.plusSeconds(60), "已电话督办")
           .orElseThrow();
       assertThat(acked.needsAck()).isFalse();
       assertThat(acked.latestAck()).extracting(Ack::username, Ack::displayName, Ack::severity, Ack::note)
           .containsExactly("zhang", "张敏", Severity.NOTICE, "已电话督办");
-      assertThat(store.feed(new AlertFilter(null, null, null, null, "PENDING"), 10)).isEmpty();
-      assertThat(store.feed(new AlertFilter(null, null, null, null, "DONE"), 10)).hasSize(1);
+      assertThat(store.feed(new AlertFilter(null, null, null, null, "PENDING", null), 10)).isEmpty();
+      assertThat(store.feed(new AlertFilter(null, null, null, null, "DONE", null), 10)).hasSize(1);
 
       store.apply(batch(List.of(overdue(Severity.YELLOW, AlertStatus.ESCALATED, T0.plusSeconds(86_400), "e1")),
           List.of()), T0.plusSeconds(120));
       StoredAlert escalated = store.alert(notice.getAlertId()).orElseThrow();
       assertThat(escalated.needsAck()).as("a yellow card after a notice was acknowledged").isTrue();
-      assertThat(store.feed(new AlertFilter(null, null, null, null, "PENDING"), 10)).hasSize(1);
+      assertThat(store.feed(new AlertFilter(null, null, null, null, "PENDING", null), 10)).hasSize(1);
 
       store.acknowledge(notice.getAlertId(), "li", "李强", T0.plusSeconds(180), null);
       assertThat(store.acks(notice.getAlertId())).extracting(Ack::username, Ack::severity)
@@ -189,25 +189,66 @@ class ConsoleStoreTest {
     }
   }
 
+  static Alert signatures(String unit, String voucher) {
+    return Alerts.of(RuleId.PAYMENT_SIGNATURE_CHAIN, 1, "MISSING_SIGNATURE").severity(Severity.YELLOW)
+        .status(AlertStatus.RAISED).unit(unit).subject(SubjectType.VOUCHER, voucher).person(unit + "-P")
+        .eventTime(T0).evidence(List.of("ev-" + voucher)).message("凭证" + voucher + "缺少纪检组长审签").build();
+  }
+
+  static final Rectifications.Operator ZHANG = new Rectifications.Operator("zhangmin", "张敏");
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("stores")
-  void aStoreAnOlderConsoleMadeIsWidenedAtOpen(String name, Stores stores) throws Exception {
-    String url = name.equals("h2") ? ConsoleSettings.h2Url(Files.createTempDirectory(tmp, "h2"))
-        : TestPostgres.newDatabase("store_" + DATABASES.incrementAndGet());
-    ConsoleStore.open(url, name.equals("h2") ? "" : TestPostgres.user(), "").close();
-    // The columns as an older console made them (alert_id was 100 characters, event_id 200).
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, name.equals("h2") ? "" : TestPostgres.user(), "");
-        java.sql.Statement s = c.createStatement()) {
-      s.execute("DELETE FROM alert");
-      s.execute("ALTER TABLE alert ALTER COLUMN alert_id SET DATA TYPE VARCHAR(100)");
-      s.execute("ALTER TABLE evidence_event ALTER COLUMN event_id SET DATA TYPE VARCHAR(200)");
-    }
-    try (ConsoleStore store = ConsoleStore.open(url, name.equals("h2") ? "" : TestPostgres.user(), "")) {
-      Alert a = overdue(Severity.NOTICE, AlertStatus.RAISED, T0, "E".repeat(250));
-      a.setAlertId("A".repeat(128));
-      store.apply(batch(List.of(a), List.of(event("E".repeat(250), "U07"))), T0);
-      assertThat(store.alert("A".repeat(128))).isPresent();
-      assertThat(store.events(List.of("E".repeat(250)))).hasSize(1);
+  void aRectificationRunsToClosureAndEveryStepIsInTheAuditTrail(String name, Stores stores) throws Exception {
+    try (ConsoleStore store = stores.open()) {
+      Alert red = overdue(Severity.RED, AlertStatus.ESCALATED, T0, "e1");
+      Alert yellow = signatures("U07", "PZ-1");
+      store.apply(batch(List.of(red, yellow, signatures("U05", "PZ-2")), List.of()), T0);
+      Rectifications rect = new Rectifications(store);
+      java.time.LocalDate day = java.time.LocalDate.of(2026, 11, 16);
+      java.time.LocalDate due = day.plusDays(14);
+      Rectifications.Issued notice = rect.issue("U07", ZHANG, T0, day, due, 10).orElseThrow();
+      assertThat(notice.items()).extracting(i -> i.alert().alert().getAlertId())
+          .containsExactlyInAnyOrder(red.getAlertId(), yellow.getAlertId());
+      assertThat(notice.notice().serial()).isEqualTo(1);
+      assertThat(rect.issue("U07", ZHANG, T0, day, due, 10)).as("both problems are being rectified already").isEmpty();
+
+      // Feedback on the yellow card is sent back once, then accepted: closed, so no longer open anywhere.
+      rect.feedback(notice.notice().id(), yellow.getAlertId(), "财政局 王会计", "已补签", "补签凭证.pdf", ZHANG, T0);
+      assertThat(rect.decide(notice.notice().id(), yellow.getAlertId(), false, "缺纪检组长签字页", ZHANG, T0).state())
+          .isEqualTo(Rectifications.State.RETURNED);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> rect.decide(notice.notice().id(), yellow.getAlertId(),
+          true, null, ZHANG, T0)).isInstanceOf(Rectifications.Refused.class).hasMessageContaining("no feedback");
+      rect.feedback(notice.notice().id(), yellow.getAlertId(), "财政局 王会计", "已补齐签字页", null, ZHANG, T0);
+      Rectifications.Item accepted = rect.decide(notice.notice().id(), yellow.getAlertId(), true, null, ZHANG, T0);
+      assertThat(accepted.state()).isEqualTo(Rectifications.State.ACCEPTED);
+      assertThat(accepted.feedback()).extracting(Rectifications.Feedback::decision).containsExactly("RETURNED", "ACCEPTED");
+      assertThat(accepted.alert().open()).isFalse();
+      assertThat(store.openAlertCounts()).containsEntry("U07", 1).containsEntry("U05", 1);
+      assertThat(store.openAlerts("U07")).extracting(a -> a.alert().getAlertId()).containsExactly(red.getAlertId());
+      assertThat(store.feed(new AlertFilter(null, "U07", null, "OPEN", null, null), 10)).hasSize(1);
+      assertThat(store.feed(new AlertFilter(null, "U07", null, "CLOSED", null, null), 10)).hasSize(1);
+
+      // The due date passes with the red card open: escalated, and a supervision recommendation lists it.
+      assertThat(rect.escalate(due, T0)).as("not past due on the due day itself").isEmpty();
+      assertThat(rect.escalate(due.plusDays(1), T0)).containsExactly("U07");
+      List<Rectifications.Issued> notices = rect.notices("U07");
+      assertThat(notices).extracting(n -> n.notice().kind())
+          .containsExactly(Rectifications.Kind.SUPERVISION, Rectifications.Kind.WARNING);
+      assertThat(notices.get(0).items()).extracting(i -> i.alert().alert().getAlertId()).containsExactly(red.getAlertId());
+      assertThat(rect.escalate(due.plusDays(2), T0)).as("once").isEmpty();
+
+      assertThat(store.auditTrail(20)).extracting(ConsoleStore.AuditEntry::action).containsExactly("ISSUE_SUPERVISION",
+          "ESCALATE", "ACCEPT_RECTIFICATION", "RECORD_FEEDBACK", "RETURN_RECTIFICATION", "RECORD_FEEDBACK", "ISSUE_NOTICE");
+      // Nobody edits the trail, not even with SQL.
+      for (String sql : List.of("UPDATE audit_log SET username = 'x'", "DELETE FROM audit_log")) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.inTransaction(c -> {
+          try (java.sql.Statement st = c.createStatement()) {
+            return st.executeUpdate(sql);
+          }
+        })).as(sql).hasMessageContaining("append-only");
+      }
+      assertThat(store.auditTrail(20)).hasSize(7);
     }
   }
 }

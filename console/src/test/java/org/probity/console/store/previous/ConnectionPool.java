@@ -1,4 +1,4 @@
-package org.probity.console.store;
+package org.probity.console.store.previous;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
