@@ -57,6 +57,7 @@ public final class KafkaConnectors {
   private static KafkaSourceBuilder<Ingested> builder(KafkaSettings settings, EventStream stream,
       IngestDecoder decoder) {
     return KafkaSource.<Ingested>builder()
+        .setProperties(settings.client())
         .setBootstrapServers(settings.bootstrapServers())
         .setTopics(settings.topic(stream))
         .setGroupId(settings.groupId())
@@ -85,9 +86,10 @@ public final class KafkaConnectors {
    * @throws IllegalStateException when the brokers cannot be asked
    */
   public static void checkTransactionTimeout(KafkaSettings settings) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+    Properties props = settings.client();
+    // A start that cannot reach Kafka says so within seconds, not after the client's default minute.
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     try (Admin admin = Admin.create(props)) {
       List<ConfigResource> brokers = admin.describeCluster().nodes().get().stream()
           .map(n -> new ConfigResource(ConfigResource.Type.BROKER, n.idString())).toList();
@@ -125,7 +127,7 @@ public final class KafkaConnectors {
    */
   public static DeadLetterSink deadLetterSink(KafkaSettings settings) {
     return new DeadLetterSink(settings.bootstrapServers(), settings.deadLetterTopic(),
-        DeadLetterSink.DEFAULT_MAX_REQUEST_SIZE);
+        DeadLetterSink.DEFAULT_MAX_REQUEST_SIZE, settings.clientProperties());
   }
 
   /** {@code topic-partition-offset}, or {@code file:line} for a replayed file. */
@@ -140,6 +142,7 @@ public final class KafkaConnectors {
       Class<T> type, SerializableFunction<T, String> key, boolean exactlyOnce, String transactionalIdPrefix) {
     KafkaRecordSerializationSchema<T> serializer = new SingleObjectSerializer<>(topic, type, key);
     var builder = KafkaSink.<T>builder()
+        .setKafkaProducerConfig(settings.client())
         .setBootstrapServers(settings.bootstrapServers())
         .setRecordSerializer(serializer);
     if (exactlyOnce) {
