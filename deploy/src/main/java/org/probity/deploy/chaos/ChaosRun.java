@@ -105,16 +105,41 @@ public final class ChaosRun {
   /** The plan's generated traffic on {@code topics}, with the alert records it must raise. */
   public static Traffic produce(EmbeddedKafka kafka, KafkaSettings topics, Plan plan, PrintStream log)
       throws Exception {
+    return produce(kafka, topics, plan, 0, log);
+  }
+
+  /** As above, the first {@code duplicates} events sent twice in a row (an upstream retry: ignored). */
+  public static Traffic produce(EmbeddedKafka kafka, KafkaSettings topics, Plan plan, int duplicates,
+      PrintStream log) throws Exception {
     TrafficGenerator generator = new TrafficGenerator(RulesFile.defaults(), GeneratorSettings.DEFAULTS
         .withSeed(plan.seed()).withDays(plan.days()).withViolationRate(plan.violationRate()).withDisorderSeconds(60));
     long[] events = new long[1];
-    KafkaTraffic.produce(generator, topics, 0, e -> events[0]++);
+    KafkaTraffic.produce(() -> twice(generator.iterator(), duplicates), topics, 0, e -> events[0]++);
     List<Alert> truth = generator.groundTruth(Instant.MAX);
     // Per topic; approvals are about half the traffic, so the input lasts about plan.seconds().
     int rate = (int) Math.max(50, events[0] / 2 / plan.seconds());
     log.printf("chaos: %d events on %s, %d ground-truth alert records, the job reads %d events/s%n", events[0],
         kafka.bootstrapServers(), truth.size(), rate);
     return new Traffic(events[0], truth, rate);
+  }
+
+  private static <T> java.util.Iterator<T> twice(java.util.Iterator<T> events, int first) {
+    return new java.util.Iterator<>() {
+      private int yielded;
+      private T again;
+
+      @Override
+      public boolean hasNext() {
+        return again != null || events.hasNext();
+      }
+
+      @Override
+      public T next() {
+        T e = again != null ? again : events.next();
+        again = again == null && yielded++ < first ? e : null;
+        return e;
+      }
+    };
   }
 
   public Figures run(Plan plan) throws Exception {

@@ -46,12 +46,15 @@ public final class StandaloneCluster {
       "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.math=ALL-UNNAMED");
 
   /**
-   * Jars that must not be on the cluster's classpath: the job's own code, and Kafka with its Flink
-   * connector. They travel in the job jar; {@code org.apache.flink.*} loads parent-first, so a
-   * connector here would bind to this classpath's Kafka instead of the job jar's.
+   * Jars that must not be on the cluster's classpath: what the job jar brings itself (Probity, Kafka
+   * and its connector, Avro and flink-avro, CEP, which no Flink distribution's lib/ has either) and
+   * what only tests use. {@code org.apache.flink.*} loads parent-first, so flink-avro here would
+   * serialize the job's Avro classes with this classpath's Avro, which does not know them as
+   * specific records (every optional field then fails as null).
    */
-  private static final Pattern NOT_FLINK = Pattern.compile(
-      "(probity-.*|kafka.*|flink-connector-kafka.*|selenium.*|junit.*|h2-.*|postgresql-.*|jetty.*|javalin.*)\\.jar");
+  private static final Pattern NOT_FLINK = Pattern.compile("(probity-.*|kafka.*|flink-connector-kafka.*|avro-.*"
+      + "|flink-avro-.*|flink-cep-.*|flink-table-.*|flink-test-utils.*|flink-connector-datagen-.*|selenium.*|junit.*"
+      + "|assertj.*|h2-.*|postgresql-.*|jetty.*|javalin.*)\\.jar");
 
   private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -8,7 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line: {@code run}, {@code replay}, {@code generate}, {@code stop}. Only wires: every
+ * The command line: {@code run}, {@code replay}, {@code generate}, {@code stop}, {@code topics}. Only wires: every
  * command builds the same pipeline ({@link org.probity.jobs.pipeline.ProbityPipeline}). The job
  * jar's main class, so {@code flink run probity-jobs-job.jar run --bootstrap-servers …} works as is.
  */
@@ -35,6 +35,7 @@ public final class ProbityJob implements java.util.concurrent.Callable<Integer> 
     cl.addSubcommand(Cli.commandLine(new GenerateCommand(err))
         .setDefaultValueProvider(TrafficOptions.defaults(org.probity.jobs.generate.GeneratorSettings.DEFAULTS)));
     cl.addSubcommand(Cli.commandLine(new StopCommand(err)));
+    cl.addSubcommand(Cli.commandLine(new TopicsCommand(err)));
     return cl;
   }
 

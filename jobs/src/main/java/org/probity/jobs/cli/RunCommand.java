@@ -194,9 +194,9 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings settings = settings();
-    preflight(settings);
     settings = settings.withRestore(resumePoint(settings, err));
     err.println("probity run: job '" + settings.jobName() + "', " + describe(settings) + "; rules " + rulesVersion());
+    preflight(settings);
     Configuration conf = configuration(settings);
     if (!JobEnvironment.isLocal(conf)) {
       StreamExecutionEnvironment env = JobEnvironment.create(settings.parallelism(), conf);
@@ -297,15 +297,14 @@ public final class RunCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  /** Checks what can be checked before the job starts: the brokers accept the transaction timeout. */
+  /** Checks what can be checked before the job starts: Kafka answers, and accepts the transaction timeout. */
   public static void preflight(Settings s) {
-    if (!s.kafka().exactlyOnce()) {
-      return;
-    }
     try {
-      KafkaConnectors.checkTransactionTimeout(s.kafka());
+      KafkaConnectors.checkBrokers(s.kafka());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("run: --transaction-timeout: " + e.getMessage());
+    } catch (KafkaConnectors.Refused e) {
+      throw new ConfigException("run: --kafka-config/--kafka-property: " + e.getMessage());
     } catch (IllegalStateException e) {
       throw new ConfigException("run: --bootstrap-servers: " + e.getMessage());
     }
