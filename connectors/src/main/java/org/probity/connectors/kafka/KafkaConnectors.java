@@ -39,7 +39,8 @@ public final class KafkaConnectors {
    * start) and reads {@code read_committed}, so aborted upstream transactions are never seen.
    */
   public static KafkaSource<Ingested> eventSource(KafkaSettings settings, EventStream stream, IngestDecoder decoder) {
-    return builder(settings, stream, decoder).build();
+    // New partitions are picked up within a minute; a bounded source reads a fixed set and must not be told to.
+    return builder(settings, stream, decoder).setProperty("partition.discovery.interval.ms", "60000").build();
   }
 
   /**
@@ -63,8 +64,7 @@ public final class KafkaConnectors {
         .setGroupId(settings.groupId())
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
         .setDeserializer(new IngestDeserializer(stream, decoder))
-        .setProperty("isolation.level", "read_committed")
-        .setProperty("partition.discovery.interval.ms", "60000");
+        .setProperty("isolation.level", "read_committed");
   }
 
   /**

@@ -53,7 +53,7 @@ public final class StandaloneCluster {
    * specific records (every optional field then fails as null).
    */
   private static final Pattern NOT_FLINK = Pattern.compile("(probity-.*|kafka.*|flink-connector-kafka.*|avro-.*"
-      + "|flink-avro-.*|flink-cep-.*|flink-table-.*|flink-test-utils.*|flink-connector-datagen-.*|selenium.*|junit.*"
+      + "|flink-avro-.*|flink-cep-.*|flink-table-.*|flink-test-utils.*|selenium.*|junit.*"
       + "|assertj.*|h2-.*|postgresql-.*|jetty.*|javalin.*)\\.jar");
 
   private static final String RESULT_PREFIX = "BASH_JAVA_UTILS_EXEC_RESULT:";
@@ -397,5 +397,9 @@ public final class StandaloneCluster {
       "rootLogger.level = WARN", "rootLogger.appenderRef.console.ref = console", "appender.console.type = Console",
       "appender.console.name = console", "appender.console.target = SYSTEM_ERR",
       "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %d{HH:mm:ss} %-5p %c{1} - %m%n",
-      "logger.kafka.name = org.apache.kafka", "logger.kafka.level = ERROR", "");
+      "logger.kafka.name = org.apache.kafka", "logger.kafka.level = ERROR",
+      "# A stack trace for the YARN client that a standalone cluster does not use, and the plugins folder it",
+      "# does not need (the Prometheus reporter loads from the classpath).",
+      "logger.cli.name = org.apache.flink.client.cli.CliFrontend", "logger.cli.level = ERROR",
+      "logger.plugins.name = org.apache.flink.core.plugin", "logger.plugins.level = ERROR", "");
 }

@@ -24,7 +24,12 @@ public final class ProbityJob implements java.util.concurrent.Callable<Integer> 
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args, System.out, System.err));
+    int code = execute(args, System.out, System.err);
+    // On a cluster main returns: in application mode (Kubernetes) it runs inside the JobManager,
+    // which System.exit would stop; flink run exits by itself.
+    if (code != 0 || !RunCommand.submittedToCluster) {
+      System.exit(code);
+    }
   }
 
   /** The command line with its commands; the launcher adds its own (demo, console) to it. */

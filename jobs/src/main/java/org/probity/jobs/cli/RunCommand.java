@@ -51,6 +51,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   private final PrintStream err;
+  /** Set once a job went to a cluster: the main method then returns instead of exiting the JVM. */
+  static volatile boolean submittedToCluster;
 
   @Mixin KafkaOptions kafkaOptions = new KafkaOptions();
 
@@ -194,7 +196,15 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings settings = settings();
-    settings = settings.withRestore(resumePoint(settings, err));
+    java.util.Optional<String> givenToFlink = settings.restore() == null ? JobEnvironment.recoveryPathGivenToFlink()
+        : java.util.Optional.empty();
+    if (givenToFlink.isPresent()) {
+      // flink run -s, or the Kubernetes operator's upgrade: the cluster's choice, not the newest under --checkpoint-dir.
+      err.println("probity run: resuming from " + givenToFlink.get() + " (given to Flink: flink run -s, or the "
+          + "Kubernetes operator)");
+    } else {
+      settings = settings.withRestore(resumePoint(settings, err));
+    }
     err.println("probity run: job '" + settings.jobName() + "', " + describe(settings) + "; rules " + rulesVersion());
     preflight(settings);
     Configuration conf = configuration(settings);
@@ -203,6 +213,7 @@ public final class RunCommand implements Callable<Integer> {
       defineWorkflow(env, settings);
       // Under flink run -d this returns once the cluster has the job; its id is what operators look for.
       org.apache.flink.core.execution.JobClient job = env.executeAsync(settings.jobName());
+      submittedToCluster = true;
       err.println("probity run: job '" + settings.jobName() + "' submitted as " + job.getJobID());
       return 0;
     }
