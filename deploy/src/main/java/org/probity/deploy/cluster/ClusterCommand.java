@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -123,10 +125,12 @@ public final class ClusterCommand implements Callable<Integer> {
           .withRestPort(restPort).withTaskManagerMemory(taskManagerMemory).withPrometheusPort(prometheusPort)
           .with(conf));
       Process jm = cluster.startJobManager();
+      List<String> names = new ArrayList<>();
       for (int i = 1; i <= taskManagers; i++) {
-        cluster.startTaskManager("taskmanager-" + i);
+        names.add("taskmanager-" + i);
+        cluster.startTaskManager(names.get(i - 1));
       }
-      if (!cluster.awaitTaskManagers(taskManagers, Duration.ofMinutes(3), jm)) {
+      if (!cluster.awaitTaskManagers(names, Duration.ofMinutes(3), jm)) {
         err.println("probity cluster: the cluster did not come up within 3 minutes; see " + cluster.logDir()
             + "/jobmanager.log and taskmanager-*.log (stopping it)");
         cluster.stop(Duration.ofSeconds(20));
@@ -152,20 +156,18 @@ public final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       StandaloneCluster cluster = home.cluster();
-      int before = cluster.overview().map(o -> o.path("taskmanagers").asInt()).orElseThrow(() ->
-          new ConfigException("cluster add-taskmanager: --home: no running cluster answers at " + home.home));
-      int n = cluster.processes().size();
-      String name;
-      do {
-        name = "taskmanager-" + ++n;
-      } while (cluster.processes().containsKey(name));
+      if (cluster.overview().isEmpty()) {
+        throw new ConfigException("cluster add-taskmanager: --home: no running cluster answers at " + home.home);
+      }
+      String name = cluster.nextTaskManagerName();
       cluster.startTaskManager(name);
-      if (!cluster.awaitTaskManagers(before + 1, Duration.ofMinutes(2), null)) {
+      if (!cluster.awaitTaskManagers(List.of(name), Duration.ofMinutes(2), null)) {
         err.println("probity cluster: " + name + " did not register within 2 minutes; see " + cluster.logDir()
             + "/" + name + ".log");
         return 1;
       }
-      err.println("probity cluster: " + name + " registered (" + (before + 1) + " TaskManagers)");
+      err.println("probity cluster: " + name + " registered (" + cluster.registeredTaskManagers().size()
+          + " TaskManagers)");
       return 0;
     }
   }

@@ -200,6 +200,8 @@ public final class StandaloneCluster {
     cmd.addAll(List.of("-cp", String.join(File.pathSeparator, classpath),
         "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "--configDir", confDir().toString()));
     cmd.addAll(dynamicProperties(params.get(1)));
+    // Its name in the web UI and REST API, so a start can wait for this one to register.
+    cmd.addAll(List.of("-D", "taskmanager.resource-id=" + name));
     return start(name, cmd);
   }
 
@@ -311,12 +313,26 @@ public final class StandaloneCluster {
     }
   }
 
-  /** Waits until {@code taskManagers} TaskManagers have registered; false on timeout or when the JobManager died. */
-  public boolean awaitTaskManagers(int taskManagers, Duration timeout, Process jobManager) throws InterruptedException {
+  /** The next TaskManager's name: {@code taskmanager-N}, N one above any started before. */
+  public String nextTaskManagerName() throws IOException {
+    int max = processes().keySet().stream().filter(n -> n.startsWith("taskmanager-"))
+        .mapToInt(n -> Integer.parseInt(n.substring("taskmanager-".length()))).max().orElse(0);
+    return "taskmanager-" + (max + 1);
+  }
+
+  /** The ids of the TaskManagers registered now (their names, for those started here). */
+  public java.util.Set<String> registeredTaskManagers() {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    get("/taskmanagers").ifPresent(t -> t.path("taskmanagers").forEach(tm -> ids.add(tm.path("id").asText())));
+    return ids;
+  }
+
+  /** Waits until every TaskManager of {@code names} has registered; false on timeout or when the JobManager died. */
+  public boolean awaitTaskManagers(java.util.Collection<String> names, Duration timeout, Process jobManager)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      Optional<JsonNode> o = overview();
-      if (o.isPresent() && o.get().path("taskmanagers").asInt() >= taskManagers) {
+      if (registeredTaskManagers().containsAll(names)) {
         return true;
       }
       if (jobManager != null && !jobManager.isAlive()) {
