@@ -149,6 +149,11 @@ public final class ClusterCommand implements Callable<Integer> {
     @CommandLine.Mixin Home home = new Home();
     private final PrintStream err;
 
+    @Option(names = "--name", paramLabel = "NAME", description = {
+        "its name (default taskmanager-N); give each host its own, e.g. tm-host2-1, when several hosts",
+        "share one JobManager"})
+    String name;
+
     AddTaskManager(PrintStream err) {
       this.err = err;
     }
@@ -159,7 +164,11 @@ public final class ClusterCommand implements Callable<Integer> {
       if (cluster.overview().isEmpty()) {
         throw new ConfigException("cluster add-taskmanager: --home: no running cluster answers at " + home.home);
       }
-      String name = cluster.nextTaskManagerName();
+      String name = this.name != null ? this.name : cluster.nextTaskManagerName();
+      if (!name.matches("[A-Za-z0-9._-]{1,64}") || cluster.processes().getOrDefault(name, Optional.empty()).isPresent()) {
+        throw new ConfigException("cluster add-taskmanager: --name: '" + name + "' must be 1-64 letters, digits, '.', "
+            + "'_' or '-', and not a running TaskManager's");
+      }
       cluster.startTaskManager(name);
       if (!cluster.awaitTaskManagers(List.of(name), Duration.ofMinutes(2), null)) {
         err.println("probity cluster: " + name + " did not register within 2 minutes; see " + cluster.logDir()

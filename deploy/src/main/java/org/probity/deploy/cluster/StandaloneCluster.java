@@ -315,7 +315,7 @@ public final class StandaloneCluster {
 
   /** The next TaskManager's name: {@code taskmanager-N}, N one above any started before. */
   public String nextTaskManagerName() throws IOException {
-    int max = processes().keySet().stream().filter(n -> n.startsWith("taskmanager-"))
+    int max = processes().keySet().stream().filter(n -> n.matches("taskmanager-\\d{1,6}"))
         .mapToInt(n -> Integer.parseInt(n.substring("taskmanager-".length()))).max().orElse(0);
     return "taskmanager-" + (max + 1);
   }

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -88,8 +90,14 @@ class FlinkClusterTest {
         awaitRunning(cluster, first, 2);
         assertThat(cluster.overview().orElseThrow().path("slots-available").asInt()).as("both slots in use").isZero();
         int done = awaitCheckpoints(cluster, first, 1);
-        Map<String, Double> series = scrapeProbity(prometheus);
+        Set<String> names = new TreeSet<>();
+        Map<String, Double> series = scrapeProbity(prometheus, names);
         System.err.println("cluster test: Probity series on Prometheus: " + series);
+        // What the Grafana dashboard queries is what the processes report (open subjects arrive with the subject stages).
+        Set<String> dashboard = new TreeSet<>(org.probity.deploy.k8s.ManifestsTest.PROBITY_SERIES);
+        dashboard.remove("flink_taskmanager_job_task_operator_openSubjects");
+        dashboard.addAll(org.probity.deploy.k8s.ManifestsTest.FLINK_SERIES);
+        assertThat(names).as("series the dashboard queries").containsAll(dashboard);
 
         // SIGKILL one TaskManager mid-run; the job recovers on a replacement.
         ProcessHandle victim = cluster.processes().get("taskmanager-1").orElseThrow();
@@ -242,9 +250,9 @@ class FlinkClusterTest {
     });
   }
 
+  /** The job's failures so far (its exception history; the REST API's metrics lag by seconds). */
   private static int restarts(StandaloneCluster cluster, String jid) {
-    JsonNode m = cluster.get("/jobs/" + jid + "/metrics?get=numRestarts").orElseThrow();
-    return m.size() == 0 ? 0 : Integer.parseInt(m.get(0).path("value").asText());
+    return cluster.get("/jobs/" + jid + "/exceptions").orElseThrow().path("exceptionHistory").path("entries").size();
   }
 
   interface Check {
@@ -265,7 +273,7 @@ class FlinkClusterTest {
    * Probity's series on the processes' Prometheus endpoints, summed by kind, once alerts, dead
    * letters and duplicates have all been counted (values above zero).
    */
-  static Map<String, Double> scrapeProbity(int firstPort) throws Exception {
+  static Map<String, Double> scrapeProbity(int firstPort, Set<String> names) throws Exception {
     Map<String, Predicate<String>> kinds = Map.of("alerts", n -> n.endsWith("_probityAlerts"),
         "deadLetters", n -> n.endsWith("_reason_deadLetters"), "duplicateEvents", n -> n.endsWith("_duplicateEvents"),
         "eventToAlertLag", n -> n.contains("_eventToAlertLagMs"));
@@ -284,6 +292,7 @@ class FlinkClusterTest {
         for (String line : body.lines().filter(l -> !l.startsWith("#")).toList()) {
           int end = line.indexOf('{') > 0 ? line.indexOf('{') : line.indexOf(' ');
           String name = line.substring(0, end);
+          names.add(name);
           double value = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
           kinds.forEach((kind, matches) -> {
             if (matches.test(name) && value > 0 && !Double.isNaN(value)) {

@@ -37,7 +37,7 @@ import org.probity.jobs.cli.ProbityJob;
  * command line, the image's jar where {@code jarURI} points, the topics the contract's, and every
  * series the dashboard queries one that Probity or Flink reports.
  */
-class ManifestsTest {
+public class ManifestsTest {
   private static final Path K8S = Path.of("k8s");
   private static final ObjectMapper YAML = new YAMLMapper();
 
@@ -177,7 +177,7 @@ class ManifestsTest {
   }
 
   /** The series Probity reports, by the names the Prometheus reporter gives them. */
-  static final Set<String> PROBITY_SERIES = Set.of(
+  public static final Set<String> PROBITY_SERIES = Set.of(
       "flink_taskmanager_job_task_operator_rule_reason_status_" + org.probity.jobs.pipeline.AlertMetrics.ALERTS,
       "flink_taskmanager_job_task_operator_" + org.probity.jobs.pipeline.AlertMetrics.LAG,
       "flink_taskmanager_job_task_operator_reason_" + org.probity.connectors.kafka.DeadLetterSink.BY_REASON,
@@ -189,7 +189,7 @@ class ManifestsTest {
       "flink_taskmanager_job_task_operator_openSubjects");
 
   /** Flink's own series the dashboard shows (Flink's metrics documentation; the connector's lag metrics). */
-  static final Set<String> FLINK_SERIES = Set.of("flink_jobmanager_job_lastCheckpointDuration",
+  public static final Set<String> FLINK_SERIES = Set.of("flink_jobmanager_job_lastCheckpointDuration",
       "flink_jobmanager_job_lastCheckpointSize", "flink_jobmanager_job_lastCheckpointFullSize",
       "flink_jobmanager_job_numRestarts", "flink_taskmanager_job_task_backPressuredTimeMsPerSecond",
       "flink_taskmanager_job_task_operator_KafkaSourceReader_KafkaConsumer_records_lag_max",
