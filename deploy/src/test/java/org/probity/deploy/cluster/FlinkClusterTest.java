@@ -200,9 +200,10 @@ class FlinkClusterTest {
     return said.substring(at + "' submitted as ".length()).strip().split("\\s+")[0];
   }
 
-  private static void stop(String rest, boolean savepoint) {
+  private void stop(String rest, boolean savepoint) {
     String said = launcher(0, savepoint ? new String[] {"stop", "--rest-address", rest, "--job-name", JOB,
-        "--savepoint"} : new String[] {"stop", "--rest-address", rest, "--job-name", JOB});
+        "--savepoint", "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString()}
+        : new String[] {"stop", "--rest-address", rest, "--job-name", JOB});
     assertThat(said).contains(savepoint ? "stopped with savepoint" : "cancelled");
   }
 
