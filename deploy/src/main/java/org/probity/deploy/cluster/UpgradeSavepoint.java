@@ -140,7 +140,7 @@ public final class UpgradeSavepoint {
   }
 
   /** Waits until the job's group has committed (at a checkpoint) every record produced so far. */
-  private static void awaitConsumed(EmbeddedKafka kafka, KafkaSettings topics, Thread job, ByteArrayOutputStream said)
+  public static void awaitConsumed(EmbeddedKafka kafka, KafkaSettings topics, Thread job, ByteArrayOutputStream said)
       throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     try (Admin admin = kafka.admin()) {
