@@ -52,7 +52,8 @@ public final class KafkaOptions {
     try {
       return KafkaClientProperties.load(kafkaConfig, kafkaProperties);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(spec.name() + ": " + (kafkaConfig != null ? "--kafka-config/" : "")
+      String command = spec.qualifiedName().substring(spec.root().name().length()).strip();
+      throw new ConfigException(command + ": " + (kafkaConfig != null ? "--kafka-config/" : "")
           + "--kafka-property: " + e.getMessage());
     }
   }

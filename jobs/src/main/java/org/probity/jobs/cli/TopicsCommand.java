@@ -77,6 +77,7 @@ final class TopicsCommand implements Callable<Integer> {
       KafkaSettings s = kafka.settings();
       Properties props = s.client();
       props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+      props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
       java.io.PrintWriter out = spec.commandLine().getOut();
       try (Admin admin = Admin.create(props)) {
         int brokers;
