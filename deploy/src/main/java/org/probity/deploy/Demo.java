@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -143,30 +142,48 @@ final class Demo implements Callable<Integer> {
     generator.setDaemon(true);
     generator.start();
 
-    Map<String, Long> alertsByRule = new ConcurrentHashMap<>();
+    Map<String, Long> raisedByRule = new ConcurrentHashMap<>();
     AtomicLong alertRecords = new AtomicLong();
-    Thread reader = new Thread(() -> readAlerts(kafkaSettings, alertsByRule, alertRecords, stop), "demo-alerts");
+    Thread reader = new Thread(() -> readAlerts(kafkaSettings, raisedByRule, alertRecords, stop), "demo-alerts");
     reader.setDaemon(true);
     reader.start();
 
     out.println("probity demo: generating " + rate + " events/s; alerts appear as each checkpoint commits ("
         + checkpoint.toMillis() + " ms). Ctrl-C stops.");
+    // On a terminal one line rewritten in place; in a file or pipe a line every 10 s.
+    boolean terminal = System.console() != null && out == System.out;
+    int width = terminalWidth();
     long started = System.nanoTime();
     long lastCount = 0;
     long lastTime = started;
+    long lastLine = 0;
     try {
       while (!stop.get() && (seconds == 0 || System.nanoTime() - started < seconds * 1_000_000_000L)) {
         if (job.getJobStatus().get().isGloballyTerminalState()) {
-          out.println("probity demo: the job stopped: " + job.getJobStatus().get());
+          out.println((terminal ? "\n" : "") + "probity demo: the job stopped: " + job.getJobStatus().get());
           return 1;
         }
         Thread.sleep(2000);
         long now = System.nanoTime();
+        if (!terminal && now - lastLine < 9_000_000_000L) {
+          continue;
+        }
         long count = produced.get();
-        out.printf("%4ds  events %,d (%,.0f/s)  alerts %,d  %s%n", (now - started) / 1_000_000_000L, count,
-            (count - lastCount) / ((now - lastTime) / 1e9), alertRecords.get(), new TreeMap<>(alertsByRule));
+        String line = progress((now - started) / 1_000_000_000L, count, (count - lastCount) / ((now - lastTime) / 1e9),
+            alertRecords.get(), raisedByRule);
+        if (terminal) {
+          String cut = line.length() > width - 1 ? line.substring(0, width - 2) + "…" : line;
+          out.print("\r" + cut + " ".repeat(Math.max(0, width - 1 - cut.length())));
+          out.flush();
+        } else {
+          out.println(line);
+        }
         lastCount = count;
         lastTime = now;
+        lastLine = now;
+      }
+      if (terminal) {
+        out.println();
       }
     } finally {
       stop.set(true);
@@ -175,6 +192,28 @@ final class Demo implements Callable<Integer> {
       reader.join(10_000);
     }
     return 0;
+  }
+
+  /**
+   * {@code 12s  events 6,021 (501/s)  alert records 37, raised 29: SIGNATURE_CHAIN 9, OVERDUE 7, …}:
+   * rules by alerts raised, most first, without their domain's prefix where that stays clear.
+   */
+  static String progress(long seconds, long events, double perSecond, long records, Map<String, Long> raisedByRule) {
+    long raised = raisedByRule.values().stream().mapToLong(Long::longValue).sum();
+    String rules = raisedByRule.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .map(e -> e.getKey().replaceFirst("^(APPROVAL|PAYMENT|PROCUREMENT|DECISION)_", "") + " " + e.getValue())
+        .collect(java.util.stream.Collectors.joining(", "));
+    return String.format("%4ds  events %,d (%,.0f/s)  alert records %,d, raised %,d%s", seconds, events, perSecond,
+        records, raised, rules.isEmpty() ? "" : ": " + rules);
+  }
+
+  private static int terminalWidth() {
+    try {
+      return Math.max(40, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80")));
+    } catch (NumberFormatException e) {
+      return 80;
+    }
   }
 
   private static void produce(ProbityConfig config, GeneratorSettings settings, KafkaSettings kafka, int rate,
@@ -200,6 +239,7 @@ final class Demo implements Callable<Integer> {
     }
   }
 
+  /** Counts alert records, and per rule the alerts raised (an escalation or resolution is not a new alert). */
   private static void readAlerts(KafkaSettings kafka, Map<String, Long> byRule, AtomicLong records, AtomicBoolean stop) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -215,7 +255,9 @@ final class Demo implements Callable<Integer> {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           try {
             Alert a = codec.decode(r.value());
-            byRule.merge(a.getRuleId(), 1L, Long::sum);
+            if (a.getStatus() == org.probity.schema.AlertStatus.RAISED) {
+              byRule.merge(a.getRuleId(), 1L, Long::sum);
+            }
             records.incrementAndGet();
           } catch (Exception e) {
             byRule.merge("undecodable", 1L, Long::sum);

@@ -51,11 +51,16 @@ public final class KafkaAlerts {
    * lags the log end; reading to the lagging end would miss the last alerts.
    */
   public static List<Seen> readAll(String bootstrap, String topic, Path alertAvsc) throws IOException {
-    awaitNoOpenTransactions(bootstrap, topic);
+    return readAll(bootstrap, Map.of(), topic, alertAvsc);
+  }
+
+  /** As above, the consumers configured with {@code clientProperties} (security). */
+  public static List<Seen> readAll(String bootstrap, Map<String, String> clientProperties, String topic,
+      Path alertAvsc) throws IOException {
+    awaitNoOpenTransactions(bootstrap, clientProperties, topic);
     Schema schema = new Schema.Parser().parse(alertAvsc.toFile());
     BinaryMessageDecoder<GenericRecord> decoder = new BinaryMessageDecoder<>(GenericData.get(), schema);
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties props = org.probity.connectors.kafka.KafkaClientProperties.of(bootstrap, clientProperties);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -83,9 +88,8 @@ public final class KafkaAlerts {
     return seen;
   }
 
-  private static void awaitNoOpenTransactions(String bootstrap, String topic) {
-    Properties committed = new Properties();
-    committed.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+  private static void awaitNoOpenTransactions(String bootstrap, Map<String, String> clientProperties, String topic) {
+    Properties committed = org.probity.connectors.kafka.KafkaClientProperties.of(bootstrap, clientProperties);
     committed.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     committed.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     Properties uncommitted = (Properties) committed.clone();

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.probity.console.ConsoleMain;
+import org.probity.deploy.cluster.ClusterCommand;
+import org.probity.deploy.cluster.SubmitCommand;
 import org.probity.jobs.cli.Cli;
 import org.probity.jobs.cli.ProbityJob;
 import picocli.CommandLine;
@@ -31,6 +33,9 @@ public final class Launcher {
     cl.addSubcommand(Cli.commandLine(new Demo(System.err))
         .setDefaultValueProvider(org.probity.jobs.cli.TrafficOptions.defaults(Demo.TRAFFIC)));
     cl.addSubcommand(Cli.commandLine(new Console()));
+    cl.addSubcommand(ClusterCommand.commandLine(System.out, System.err));
+    // Everything from the job's command on is the job's: probity submit run --bootstrap-servers …
+    cl.addSubcommand(Cli.commandLine(new SubmitCommand(System.err)).setStopAtPositional(true));
     int code = Cli.execute(cl, args, System.out, System.err);
     if (!(args.length > 0 && args[0].equals("console") && code == 0)) {
       System.exit(code);

@@ -19,6 +19,12 @@ final class ConsolePage implements AutoCloseable {
   private final String url;
 
   ConsolePage(Path profile, String url) {
+    for (var need : List.of(List.of("/usr/bin/chromium", "chromium"), List.of("/usr/bin/chromedriver", "chromium-driver"))) {
+      if (!java.nio.file.Files.isExecutable(Path.of(need.get(0)))) {
+        throw new IllegalStateException("the browser tests need Debian's " + need.get(1) + " (no " + need.get(0)
+            + "): apt-get install -y chromium chromium-driver");
+      }
+    }
     this.driver = Chromium.start(profile);
     this.url = url;
   }

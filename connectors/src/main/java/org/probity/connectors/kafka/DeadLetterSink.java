@@ -45,18 +45,28 @@ public final class DeadLetterSink implements Sink<DeadLetter> {
   static final int RECORD_OVERHEAD = 512;
   public static final String WRITTEN = "deadLettersWritten";
   public static final String REFUSED = "deadLettersRefused";
+  /** Per reason ({@link #reason}): {@code deadLetters} with a {@code reason} label in Prometheus. */
+  public static final String BY_REASON = "deadLetters";
 
   private final String bootstrapServers;
   private final String topic;
   private final int maxRequestSize;
+  private final java.util.Map<String, String> clientProperties;
 
   public DeadLetterSink(String bootstrapServers, String topic, int maxRequestSize) {
+    this(bootstrapServers, topic, maxRequestSize, java.util.Map.of());
+  }
+
+  /** {@code clientProperties}: {@link KafkaSettings#clientProperties()}, applied before the sink's own. */
+  public DeadLetterSink(String bootstrapServers, String topic, int maxRequestSize,
+      java.util.Map<String, String> clientProperties) {
     if (maxRequestSize <= RECORD_OVERHEAD) {
       throw new IllegalArgumentException("max.request.size must be above " + RECORD_OVERHEAD + ": " + maxRequestSize);
     }
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
     this.maxRequestSize = maxRequestSize;
+    this.clientProperties = java.util.Map.copyOf(clientProperties);
   }
 
   public String topic() {
@@ -66,7 +76,27 @@ public final class DeadLetterSink implements Sink<DeadLetter> {
   @Override
   public SinkWriter<DeadLetter> createWriter(WriterInitContext context) {
     return new Writer(this, context.metricGroup().counter(WRITTEN, new ThreadSafeSimpleCounter()),
-        context.metricGroup().counter(REFUSED, new ThreadSafeSimpleCounter()));
+        context.metricGroup().counter(REFUSED, new ThreadSafeSimpleCounter()), context.metricGroup());
+  }
+
+  /**
+   * A dead letter's error as one of a few reasons, a metric label of bounded cardinality: the
+   * error itself names values and ids.
+   */
+  public static String reason(String error) {
+    if (error == null) {
+      return "other";
+    }
+    if (error.startsWith("cannot decode") || error.startsWith("unknown schema fingerprint")) {
+      return "undecodable";
+    }
+    if (error.startsWith("conflicting duplicate")) {
+      return "conflicting-duplicate";
+    }
+    if (error.contains("ahead of")) {
+      return "too-far-ahead";
+    }
+    return "invalid";
   }
 
   /**
@@ -104,14 +134,16 @@ public final class DeadLetterSink implements Sink<DeadLetter> {
     private final KafkaProducer<byte[], byte[]> producer;
     private final Counter written;
     private final Counter refused;
+    private final org.apache.flink.metrics.MetricGroup metrics;
+    private final java.util.Map<String, Counter> byReason = new java.util.HashMap<>();
 
-    Writer(DeadLetterSink sink, Counter written, Counter refused) {
+    Writer(DeadLetterSink sink, Counter written, Counter refused, org.apache.flink.metrics.MetricGroup metrics) {
       this.topic = sink.topic;
       this.valueBudget = sink.maxRequestSize - RECORD_OVERHEAD;
       this.written = written;
       this.refused = refused;
-      Properties props = new Properties();
-      props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, sink.bootstrapServers);
+      this.metrics = metrics;
+      Properties props = KafkaClientProperties.of(sink.bootstrapServers, sink.clientProperties);
       props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(sink.maxRequestSize));
       props.put(ProducerConfig.ACKS_CONFIG, "all");
       props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -122,6 +154,7 @@ public final class DeadLetterSink implements Sink<DeadLetter> {
     @Override
     public void write(DeadLetter d, Context context) {
       String key = KafkaConnectors.deadLetterKey(d);
+      byReason.computeIfAbsent(reason(d.getError()), r -> metrics.addGroup("reason", r).counter(BY_REASON)).inc();
       byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
       try {
         byte[] value = fit(codec, d, valueBudget - keyBytes.length);

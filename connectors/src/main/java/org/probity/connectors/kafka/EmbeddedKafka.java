@@ -4,11 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -19,13 +18,25 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaClusterTestKit cluster;
+  private final Map<String, String> clientProperties;
 
-  private EmbeddedKafka(KafkaClusterTestKit cluster) {
+  private EmbeddedKafka(KafkaClusterTestKit cluster, Map<String, String> clientProperties) {
     this.cluster = cluster;
+    this.clientProperties = clientProperties;
   }
 
   /** Starts a combined broker+controller with its data under {@code dir} (null: a temporary folder). */
   public static EmbeddedKafka start(Path dir) throws Exception {
+    return start(dir, SecurityProtocol.PLAINTEXT, Map.of(), Map.of());
+  }
+
+  /**
+   * As {@link #start(Path)}, its client listener (also the inter-broker one) speaking {@code
+   * protocol} with {@code brokerProperties} (e.g. SASL_SSL with its keystore and JAAS config), the
+   * controller's plain; {@link #admin()} connects with {@code clientProperties}.
+   */
+  public static EmbeddedKafka start(Path dir, SecurityProtocol protocol, Map<String, String> brokerProperties,
+      Map<String, String> clientProperties) throws Exception {
     TestKitNodes.Builder nodes = new TestKitNodes.Builder()
         .setCombined(true)
         .setNumBrokerNodes(1)
@@ -33,7 +44,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     if (dir != null) {
       nodes.setBaseDirectory(dir);
     }
-    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
+    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes.build());
+    // The test kit refuses SSL listeners, but keeps a listener.security.protocol.map given to it.
+    builder.setConfigProp("listener.security.protocol.map", "EXTERNAL:" + protocol.name + ",CONTROLLER:PLAINTEXT");
+    brokerProperties.forEach(builder::setConfigProp);
+    KafkaClusterTestKit cluster = builder
         .setConfigProp("offsets.topic.replication.factor", "1")
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")
@@ -48,7 +63,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       cluster.close();
       throw e;
     }
-    return new EmbeddedKafka(cluster);
+    return new EmbeddedKafka(cluster, Map.copyOf(clientProperties));
   }
 
   public String bootstrapServers() {
@@ -56,9 +71,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   public Admin admin() {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    return Admin.create(props);
+    return Admin.create(KafkaClientProperties.of(bootstrapServers(), clientProperties));
   }
 
   /** Creates the topics of {@code settings}: events and alerts with {@code partitions}, unit status compacted. */

@@ -39,7 +39,8 @@ public final class KafkaConnectors {
    * start) and reads {@code read_committed}, so aborted upstream transactions are never seen.
    */
   public static KafkaSource<Ingested> eventSource(KafkaSettings settings, EventStream stream, IngestDecoder decoder) {
-    return builder(settings, stream, decoder).build();
+    // New partitions are picked up within a minute; a bounded source reads a fixed set and must not be told to.
+    return builder(settings, stream, decoder).setProperty("partition.discovery.interval.ms", "60000").build();
   }
 
   /**
@@ -57,13 +58,13 @@ public final class KafkaConnectors {
   private static KafkaSourceBuilder<Ingested> builder(KafkaSettings settings, EventStream stream,
       IngestDecoder decoder) {
     return KafkaSource.<Ingested>builder()
+        .setProperties(settings.client())
         .setBootstrapServers(settings.bootstrapServers())
         .setTopics(settings.topic(stream))
         .setGroupId(settings.groupId())
         .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
         .setDeserializer(new IngestDeserializer(stream, decoder))
-        .setProperty("isolation.level", "read_committed")
-        .setProperty("partition.discovery.interval.ms", "60000");
+        .setProperty("isolation.level", "read_committed");
   }
 
   /**
@@ -76,21 +77,36 @@ public final class KafkaConnectors {
     return new IngestWatermarks(outOfOrderness, idleness);
   }
 
+  /** Kafka refused the client's credentials or TLS handshake: the client properties are wrong, not the address. */
+  public static final class Refused extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /**
-   * Checks, before the job starts, that the exactly-once transaction timeout is accepted by every
-   * broker: a producer asking for more than {@code transaction.max.timeout.ms} is refused at its
-   * first transaction, which would make the job fail over and over.
+   * Checks, before the job starts and within seconds, that the brokers answer with the client
+   * properties given and, for exactly-once, accept the transaction timeout: a producer asking for
+   * more than {@code transaction.max.timeout.ms} is refused at its first transaction, which would
+   * make the job fail over and over.
    *
    * @throws IllegalArgumentException naming both values when the timeout is too long
-   * @throws IllegalStateException when the brokers cannot be asked
+   * @throws Refused when Kafka refuses the credentials or the TLS handshake
+   * @throws IllegalStateException when the brokers cannot be reached
    */
-  public static void checkTransactionTimeout(KafkaSettings settings) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+  public static void checkBrokers(KafkaSettings settings) {
+    Properties props = settings.client();
+    // A start that cannot reach Kafka says so within seconds, not after the client's default minute.
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     try (Admin admin = Admin.create(props)) {
       List<ConfigResource> brokers = admin.describeCluster().nodes().get().stream()
           .map(n -> new ConfigResource(ConfigResource.Type.BROKER, n.idString())).toList();
+      if (!settings.exactlyOnce()) {
+        return;
+      }
       for (Map.Entry<ConfigResource, Config> e : admin.describeConfigs(brokers).all().get().entrySet()) {
         ConfigEntry max = e.getValue().get("transaction.max.timeout.ms");
         if (max != null && max.value() != null
@@ -102,10 +118,16 @@ public final class KafkaConnectors {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while asking Kafka for transaction.max.timeout.ms", e);
+      throw new IllegalStateException("interrupted while asking Kafka at " + settings.bootstrapServers(), e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot ask Kafka at " + settings.bootstrapServers()
-          + " for transaction.max.timeout.ms: " + e.getCause().getMessage(), e);
+      Throwable cause = e.getCause();
+      if (cause instanceof org.apache.kafka.common.errors.AuthenticationException) {
+        throw new Refused("Kafka at " + settings.bootstrapServers() + " refused the client: " + cause.getMessage(),
+            cause);
+      }
+      throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " did not answer within 10 s ("
+          + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+          + "); is it running, and is this its address and listener?", cause);
     }
   }
 
@@ -125,7 +147,7 @@ public final class KafkaConnectors {
    */
   public static DeadLetterSink deadLetterSink(KafkaSettings settings) {
     return new DeadLetterSink(settings.bootstrapServers(), settings.deadLetterTopic(),
-        DeadLetterSink.DEFAULT_MAX_REQUEST_SIZE);
+        DeadLetterSink.DEFAULT_MAX_REQUEST_SIZE, settings.clientProperties());
   }
 
   /** {@code topic-partition-offset}, or {@code file:line} for a replayed file. */
@@ -140,6 +162,7 @@ public final class KafkaConnectors {
       Class<T> type, SerializableFunction<T, String> key, boolean exactlyOnce, String transactionalIdPrefix) {
     KafkaRecordSerializationSchema<T> serializer = new SingleObjectSerializer<>(topic, type, key);
     var builder = KafkaSink.<T>builder()
+        .setKafkaProducerConfig(settings.client())
         .setBootstrapServers(settings.bootstrapServers())
         .setRecordSerializer(serializer);
     if (exactlyOnce) {

@@ -13,6 +13,9 @@ import org.probity.connectors.ingest.EventStream;
  * @param exactlyOnce alerts through Kafka transactions for {@code read_committed} readers (alert
  *     latency = checkpoint interval); false is at-least-once, sub-second, repeats recognisable by alertId
  * @param transactionTimeout must stay below the broker's {@code transaction.max.timeout.ms}
+ * @param clientProperties given to every Kafka client the job creates (sources, sinks, admin): security
+ *     ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}) and tuning; Probity's own settings
+ *     (bootstrap servers, group, isolation level, transactions) are applied after them
  */
 public record KafkaSettings(
     String bootstrapServers,
@@ -23,8 +26,20 @@ public record KafkaSettings(
     String deadLetterTopic,
     boolean exactlyOnce,
     String transactionalIdPrefix,
-    Duration transactionTimeout)
+    Duration transactionTimeout,
+    Map<String, String> clientProperties)
     implements Serializable {
+
+  public KafkaSettings {
+    clientProperties = Map.copyOf(clientProperties);
+  }
+
+  public KafkaSettings(String bootstrapServers, String groupId, Map<EventStream, String> eventTopics,
+      String alertsTopic, String unitStatusTopic, String deadLetterTopic, boolean exactlyOnce,
+      String transactionalIdPrefix, Duration transactionTimeout) {
+    this(bootstrapServers, groupId, eventTopics, alertsTopic, unitStatusTopic, deadLetterTopic, exactlyOnce,
+        transactionalIdPrefix, transactionTimeout, Map.of());
+  }
 
   public static KafkaSettings defaults(String bootstrapServers) {
     Map<EventStream, String> topics = new EnumMap<>(EventStream.class);
@@ -39,18 +54,28 @@ public record KafkaSettings(
     return eventTopics.get(stream);
   }
 
+  /** Properties for a plain Kafka client: the client properties, then the bootstrap servers. */
+  public java.util.Properties client() {
+    return KafkaClientProperties.of(bootstrapServers, clientProperties);
+  }
+
+  public KafkaSettings withClientProperties(Map<String, String> value) {
+    return new KafkaSettings(bootstrapServers, groupId, eventTopics, alertsTopic, unitStatusTopic,
+        deadLetterTopic, exactlyOnce, transactionalIdPrefix, transactionTimeout, value);
+  }
+
   public KafkaSettings withExactlyOnce(boolean value) {
     return new KafkaSettings(bootstrapServers, groupId, eventTopics, alertsTopic, unitStatusTopic,
-        deadLetterTopic, value, transactionalIdPrefix, transactionTimeout);
+        deadLetterTopic, value, transactionalIdPrefix, transactionTimeout, clientProperties);
   }
 
   public KafkaSettings withGroupId(String value) {
     return new KafkaSettings(bootstrapServers, value, eventTopics, alertsTopic, unitStatusTopic,
-        deadLetterTopic, exactlyOnce, transactionalIdPrefix, transactionTimeout);
+        deadLetterTopic, exactlyOnce, transactionalIdPrefix, transactionTimeout, clientProperties);
   }
 
   public KafkaSettings withTransactionalIdPrefix(String value) {
     return new KafkaSettings(bootstrapServers, groupId, eventTopics, alertsTopic, unitStatusTopic,
-        deadLetterTopic, exactlyOnce, value, transactionTimeout);
+        deadLetterTopic, exactlyOnce, value, transactionTimeout, clientProperties);
   }
 }

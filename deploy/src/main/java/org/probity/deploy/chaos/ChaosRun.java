@@ -86,15 +86,9 @@ public final class ChaosRun {
     try {
       KafkaSettings topics = KafkaSettings.defaults(kafka.bootstrapServers());
       kafka.createTopics(topics, 2);
-      TrafficGenerator generator = new TrafficGenerator(RulesFile.defaults(), GeneratorSettings.DEFAULTS
-          .withSeed(plan.seed()).withDays(plan.days()).withViolationRate(plan.violationRate()).withDisorderSeconds(60));
-      long[] events = new long[1];
-      KafkaTraffic.produce(generator, topics, 0, e -> events[0]++);
-      List<Alert> truth = generator.groundTruth(Instant.MAX);
-      // Per topic; approvals are about half the traffic, so the input lasts about plan.seconds().
-      int rate = (int) Math.max(50, events[0] / 2 / plan.seconds());
-      log.printf("chaos: %d events on %s, %d ground-truth alert records, the job reads %d events/s%n", events[0],
-          kafka.bootstrapServers(), truth.size(), rate);
+      Traffic traffic = produce(kafka, topics, plan, log);
+      List<Alert> truth = traffic.truth();
+      int rate = traffic.rate();
       Path checkpoints = work.resolve("checkpoints");
       Path log4j = work.resolve("log4j2-chaos.properties");
       Files.writeString(log4j, LOG_CONFIG);
@@ -103,6 +97,49 @@ public final class ChaosRun {
       kafka.close();
       throw e;
     }
+  }
+
+  /** Traffic produced to a broker: its ground truth, and the per-topic rate that makes it last the plan's seconds. */
+  public record Traffic(long events, List<Alert> truth, int rate) {}
+
+  /** The plan's generated traffic on {@code topics}, with the alert records it must raise. */
+  public static Traffic produce(EmbeddedKafka kafka, KafkaSettings topics, Plan plan, PrintStream log)
+      throws Exception {
+    return produce(kafka, topics, plan, 0, log);
+  }
+
+  /** As above, the first {@code duplicates} events sent twice in a row (an upstream retry: ignored). */
+  public static Traffic produce(EmbeddedKafka kafka, KafkaSettings topics, Plan plan, int duplicates,
+      PrintStream log) throws Exception {
+    TrafficGenerator generator = new TrafficGenerator(RulesFile.defaults(), GeneratorSettings.DEFAULTS
+        .withSeed(plan.seed()).withDays(plan.days()).withViolationRate(plan.violationRate()).withDisorderSeconds(60));
+    long[] events = new long[1];
+    KafkaTraffic.produce(() -> twice(generator.iterator(), duplicates), topics, 0, e -> events[0]++);
+    List<Alert> truth = generator.groundTruth(Instant.MAX);
+    // Per topic; approvals are about half the traffic, so the input lasts about plan.seconds().
+    int rate = (int) Math.max(50, events[0] / 2 / plan.seconds());
+    log.printf("chaos: %d events on %s, %d ground-truth alert records, the job reads %d events/s%n", events[0],
+        kafka.bootstrapServers(), truth.size(), rate);
+    return new Traffic(events[0], truth, rate);
+  }
+
+  private static <T> java.util.Iterator<T> twice(java.util.Iterator<T> events, int first) {
+    return new java.util.Iterator<>() {
+      private int yielded;
+      private T again;
+
+      @Override
+      public boolean hasNext() {
+        return again != null || events.hasNext();
+      }
+
+      @Override
+      public T next() {
+        T e = again != null ? again : events.next();
+        again = again == null && yielded++ < first ? e : null;
+        return e;
+      }
+    };
   }
 
   public Figures run(Plan plan) throws Exception {
@@ -313,13 +350,13 @@ public final class ChaosRun {
     throw new IllegalStateException("probity run did not print '" + line + "' within " + timeout + "; see " + out);
   }
 
-  private Path alertSchema() throws IOException {
+  public Path alertSchema() throws IOException {
     Path schema = work.resolve("Alert.avsc");
     Files.writeString(schema, Alert.getClassSchema().toString(true));
     return schema;
   }
 
-  static Figures compare(List<KillReport> kills, List<Alert> truth, List<KafkaAlerts.Seen> seen, int resumed,
+  public static Figures compare(List<KillReport> kills, List<Alert> truth, List<KafkaAlerts.Seen> seen, int resumed,
       Duration elapsed) {
     Map<String, Long> expected = truth.stream().map(KafkaAlerts::comparable)
         .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));

@@ -38,6 +38,14 @@ public final class Cli {
     cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cl.setParameterExceptionHandler((e, a) -> {
       String name = e.getCommandLine().getCommandSpec().qualifiedName();
+      Map<String, CommandLine> commands = e.getCommandLine().getSubcommands();
+      if (e instanceof CommandLine.UnmatchedArgumentException u && !commands.isEmpty()
+          && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+        // picocli suggests only the commands that look alike; name them all.
+        err.println(name + ": unknown command '" + u.getUnmatched().get(0) + "'; the commands are "
+            + String.join(", ", new java.util.TreeSet<>(commands.keySet())) + " (see " + name + " --help)");
+        return USAGE_ERROR;
+      }
       err.println(name + ": " + oneLine(e.getMessage()) + " (see " + name + " --help)");
       return USAGE_ERROR;
     });

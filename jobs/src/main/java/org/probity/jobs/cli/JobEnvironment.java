@@ -101,6 +101,15 @@ public final class JobEnvironment {
   /** Where a run resumes from: {@code claim} lets the job own (and in time delete) a checkpoint of its own. */
   public record Restore(String path, boolean claim) {}
 
+  /**
+   * The state Flink itself was told to start from ({@code flink run -s PATH}, or the Kubernetes
+   * operator's {@code initialSavepointPath} and upgrades), which a start must not second-guess.
+   */
+  public static java.util.Optional<String> recoveryPathGivenToFlink() {
+    return StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration()
+        .getOptional(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH);
+  }
+
   /** Whether {@code conf} would run in this process rather than on a cluster ({@code flink run}). */
   public static boolean isLocal(Configuration conf) {
     return StreamExecutionEnvironment.getExecutionEnvironment(conf) instanceof LocalStreamEnvironment;

@@ -8,7 +8,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line: {@code run}, {@code replay}, {@code generate}, {@code stop}. Only wires: every
+ * The command line: {@code run}, {@code replay}, {@code generate}, {@code stop}, {@code topics}. Only wires: every
  * command builds the same pipeline ({@link org.probity.jobs.pipeline.ProbityPipeline}). The job
  * jar's main class, so {@code flink run probity-jobs-job.jar run --bootstrap-servers …} works as is.
  */
@@ -24,7 +24,12 @@ public final class ProbityJob implements java.util.concurrent.Callable<Integer> 
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args, System.out, System.err));
+    int code = execute(args, System.out, System.err);
+    // On a cluster main returns: in application mode (Kubernetes) it runs inside the JobManager,
+    // which System.exit would stop; flink run exits by itself.
+    if (code != 0 || !RunCommand.submittedToCluster) {
+      System.exit(code);
+    }
   }
 
   /** The command line with its commands; the launcher adds its own (demo, console) to it. */
@@ -35,6 +40,7 @@ public final class ProbityJob implements java.util.concurrent.Callable<Integer> 
     cl.addSubcommand(Cli.commandLine(new GenerateCommand(err))
         .setDefaultValueProvider(TrafficOptions.defaults(org.probity.jobs.generate.GeneratorSettings.DEFAULTS)));
     cl.addSubcommand(Cli.commandLine(new StopCommand(err)));
+    cl.addSubcommand(Cli.commandLine(new TopicsCommand(err)));
     return cl;
   }
 

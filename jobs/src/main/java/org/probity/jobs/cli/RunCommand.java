@@ -47,16 +47,14 @@ public final class RunCommand implements Callable<Integer> {
   /** Kafka's transaction.timeout.ms is an int. */
   private static final long MAX_TRANSACTION_TIMEOUT_MS = Integer.MAX_VALUE;
 
-  /** The contract's topics by the kind an operator names on {@code --topic KIND=NAME}. */
-  enum TopicKind { APPROVALS, PAYMENTS, PROCUREMENT, DECISIONS, ALERTS, UNIT_STATUS, DEADLETTER }
-
   enum Delivery { EXACTLY_ONCE, AT_LEAST_ONCE }
 
   @Spec CommandSpec spec;
   private final PrintStream err;
+  /** Set once a job went to a cluster: the main method then returns instead of exiting the JVM. */
+  static volatile boolean submittedToCluster;
 
-  @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka")
-  String bootstrapServers;
+  @Mixin KafkaOptions kafkaOptions = new KafkaOptions();
 
   @Option(names = "--rules", paramLabel = "FILE", description = "the rules file (default: the one shipped in the jar)")
   Path rules;
@@ -77,19 +75,6 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--transactional-id-prefix", paramLabel = "P",
       description = "Kafka transactional-id prefix of the alert sink (default: JOB_NAME-alerts)")
   String transactionalIdPrefix;
-
-  Map<TopicKind, String> topics = new EnumMap<>(TopicKind.class);
-
-  @Option(names = "--topic", paramLabel = "KIND=NAME", description = {
-      "a topic's name instead of the contract's default; KIND is approvals, payments, procurement,",
-      "decisions, alerts, unit-status or deadletter (repeatable)"})
-  void topic(Map<String, String> given) {
-    for (Map.Entry<String, String> e : given.entrySet()) {
-      TopicKind kind = choice("--topic", TopicKind.class, e.getKey());
-      topics.put(kind, Cli.check(spec, "--topic", e.getValue(), e.getValue().matches("[A-Za-z0-9._-]{1,249}"),
-          "a Kafka topic name is 1-249 letters, digits, '.', '_' or '-'"));
-    }
-  }
 
   Delivery delivery;
 
@@ -211,14 +196,25 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Settings settings = settings();
+    java.util.Optional<String> givenToFlink = settings.restore() == null ? JobEnvironment.recoveryPathGivenToFlink()
+        : java.util.Optional.empty();
+    if (givenToFlink.isPresent()) {
+      // flink run -s, or the Kubernetes operator's upgrade: the cluster's choice, not the newest under --checkpoint-dir.
+      err.println("probity run: resuming from " + givenToFlink.get() + " (given to Flink: flink run -s, or the "
+          + "Kubernetes operator)");
+    } else {
+      settings = settings.withRestore(resumePoint(settings, err));
+    }
+    err.println("probity run: job '" + settings.jobName() + "', " + describe(settings) + "; rules " + rulesVersion());
     preflight(settings);
-    settings = settings.withRestore(resumePoint(settings, err));
-    err.println("probity run: job '" + settings.jobName() + "', " + describe(settings));
     Configuration conf = configuration(settings);
     if (!JobEnvironment.isLocal(conf)) {
       StreamExecutionEnvironment env = JobEnvironment.create(settings.parallelism(), conf);
       defineWorkflow(env, settings);
-      env.execute(settings.jobName());
+      // Under flink run -d this returns once the cluster has the job; its id is what operators look for.
+      org.apache.flink.core.execution.JobClient job = env.executeAsync(settings.jobName());
+      submittedToCluster = true;
+      err.println("probity run: job '" + settings.jobName() + "' submitted as " + job.getJobID());
       return 0;
     }
     int slots = settings.parallelism() > 0 ? settings.parallelism() : Runtime.getRuntime().availableProcessors();
@@ -240,16 +236,11 @@ public final class RunCommand implements Callable<Integer> {
     if (transactionTimeout.compareTo(checkpointInterval) <= 0) {
       throw new ConfigException("run: --transaction-timeout: must be longer than --checkpoint-interval");
     }
-    KafkaSettings defaults = KafkaSettings.defaults(bootstrapServers);
-    Map<EventStream, String> eventTopics = new EnumMap<>(defaults.eventTopics());
-    Map<TopicKind, EventStream> byKind = Map.of(TopicKind.APPROVALS, EventStream.APPROVAL, TopicKind.PAYMENTS,
-        EventStream.PAYMENT, TopicKind.PROCUREMENT, EventStream.PROCUREMENT, TopicKind.DECISIONS, EventStream.DECISION);
-    byKind.forEach((kind, stream) -> eventTopics.put(stream, topics.getOrDefault(kind, eventTopics.get(stream))));
-    KafkaSettings kafka = new KafkaSettings(defaults.bootstrapServers(), groupId == null ? jobName : groupId,
-        eventTopics, topics.getOrDefault(TopicKind.ALERTS, defaults.alertsTopic()),
-        topics.getOrDefault(TopicKind.UNIT_STATUS, defaults.unitStatusTopic()),
-        topics.getOrDefault(TopicKind.DEADLETTER, defaults.deadLetterTopic()), delivery == Delivery.EXACTLY_ONCE,
-        transactionalIdPrefix == null ? jobName + "-alerts" : transactionalIdPrefix, transactionTimeout);
+    KafkaSettings base = kafkaOptions.settings();
+    KafkaSettings kafka = new KafkaSettings(base.bootstrapServers(), groupId == null ? jobName : groupId,
+        base.eventTopics(), base.alertsTopic(), base.unitStatusTopic(), base.deadLetterTopic(),
+        delivery == Delivery.EXACTLY_ONCE, transactionalIdPrefix == null ? jobName + "-alerts" : transactionalIdPrefix,
+        transactionTimeout, base.clientProperties());
     ProbityConfig config = ProbityJob.loadRules(rules);
     JobEnvironment.Restore restore = null;
     if (fromSavepoint != null || fromCheckpoint != null) {
@@ -291,6 +282,15 @@ public final class RunCommand implements Callable<Integer> {
     return new JobEnvironment.Restore(latest.get().path(), !latest.get().savepoint());
   }
 
+  /** The rules file and a hash of its bytes, so two starts can tell whether their rules differ. */
+  private String rulesVersion() throws java.io.IOException {
+    byte[] bytes = rules != null ? java.nio.file.Files.readAllBytes(rules)
+        : java.util.Objects.requireNonNull(RunCommand.class.getClassLoader()
+            .getResourceAsStream(org.probity.jobs.config.RulesFile.DEFAULT_RESOURCE)).readAllBytes();
+    String hash = org.probity.connectors.ingest.IngestDecoder.sha256(bytes, bytes.length).substring(0, 12);
+    return (rules != null ? rules.toString() : "(shipped defaults)") + " sha256:" + hash;
+  }
+
   private static String describe(Settings s) {
     Map<String, String> parts = new LinkedHashMap<>();
     parts.put("topics", s.kafka().eventTopics().values() + " → " + s.kafka().alertsTopic() + ", "
@@ -300,20 +300,22 @@ public final class RunCommand implements Callable<Integer> {
     parts.put("checkpoints", (s.checkpointDir() == null ? "in memory" : s.checkpointDir()) + " every "
         + s.checkpointInterval().toMillis() + " ms");
     parts.put("state", s.stateBackend().name().toLowerCase(Locale.ROOT));
+    if (!s.kafka().clientProperties().isEmpty()) {
+      parts.put("kafka client", org.probity.connectors.kafka.KafkaClientProperties.describe(s.kafka().clientProperties()));
+    }
     StringBuilder b = new StringBuilder();
     parts.forEach((k, v) -> b.append(b.length() == 0 ? "" : "; ").append(k).append(' ').append(v));
     return b.toString();
   }
 
-  /** Checks what can be checked before the job starts: the brokers accept the transaction timeout. */
+  /** Checks what can be checked before the job starts: Kafka answers, and accepts the transaction timeout. */
   public static void preflight(Settings s) {
-    if (!s.kafka().exactlyOnce()) {
-      return;
-    }
     try {
-      KafkaConnectors.checkTransactionTimeout(s.kafka());
+      KafkaConnectors.checkBrokers(s.kafka());
     } catch (IllegalArgumentException e) {
       throw new ConfigException("run: --transaction-timeout: " + e.getMessage());
+    } catch (KafkaConnectors.Refused e) {
+      throw new ConfigException("run: --kafka-config/--kafka-property: " + e.getMessage());
     } catch (IllegalStateException e) {
       throw new ConfigException("run: --bootstrap-servers: " + e.getMessage());
     }

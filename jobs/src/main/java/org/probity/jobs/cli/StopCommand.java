@@ -51,8 +51,13 @@ final class StopCommand implements Callable<Integer> {
   boolean savepoint;
 
   @Option(names = "--savepoint-dir", paramLabel = "URI",
-      description = "where the savepoint goes (default: the job's own, under its --checkpoint-dir)")
+      description = "where the savepoint goes (default: the job's own folder under --checkpoint-dir)")
   String savepointDir;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "URI", description = {
+      "the job's --checkpoint-dir: the savepoint goes to its folder there, where run resumes from (a",
+      "session cluster does not know the job's own savepoint folder)"})
+  URI checkpointDir;
 
   StopCommand(PrintStream err) {
     this.err = err;
@@ -78,8 +83,18 @@ final class StopCommand implements Callable<Integer> {
       }
       JobID id = running.get(0).getJobId();
       if (savepoint) {
-        String path = client.stopWithSavepoint(id, false, savepointDir, SavepointFormatType.CANONICAL)
-            .get(10, TimeUnit.MINUTES);
+        String target = savepointDir != null ? savepointDir
+            : checkpointDir != null ? RetainedState.savepoints(checkpointDir, jobName) : null;
+        String path;
+        try {
+          path = client.stopWithSavepoint(id, false, target, SavepointFormatType.CANONICAL).get(10, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+          if (target == null && String.valueOf(e.getCause()).contains("savepoint-dir")) {
+            throw new ConfigException("stop: --checkpoint-dir: the cluster has no default savepoint folder; give the "
+                + "job's --checkpoint-dir (or --savepoint-dir)");
+          }
+          throw e;
+        }
         err.println("probity stop: job '" + jobName + "' (" + id + ") stopped with savepoint " + path);
       } else {
         client.cancel(id).get(5, TimeUnit.MINUTES);

@@ -24,8 +24,7 @@ public final class KafkaTraffic {
    */
   public static void produce(Iterable<SpecificRecordBase> events, KafkaSettings kafka, int rate,
       Consumer<SpecificRecordBase> sent) throws InterruptedException {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    Properties props = kafka.client();
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.LINGER_MS_CONFIG, "10");

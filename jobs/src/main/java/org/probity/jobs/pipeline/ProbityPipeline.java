@@ -130,6 +130,7 @@ public final class ProbityPipeline {
         .process(new AlertLifecycle(config.index().alertRetentionDays() * 86_400_000L))
         .uid("alert-lifecycle")
         .name("alert lifecycle");
+    delivered = AlertMetrics.observe(delivered); // alerts by rule, reason and status; event-to-alert lag
     DataStream<UnitStatus> unitStatus = delivered
         .keyBy(Alert::getUnitId)
         .process(new UnitIntegrityIndex(config.index(), config.zone()))
