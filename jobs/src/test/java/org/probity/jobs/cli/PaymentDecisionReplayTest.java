@@ -69,8 +69,8 @@ class PaymentDecisionReplayTest {
   private static ProbityConfig withSignatureChainEngine(String engine) throws Exception {
     try (InputStream in = RulesFile.class.getClassLoader().getResourceAsStream(RulesFile.DEFAULT_RESOURCE)) {
       String shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(shipped).contains("signatureChainEngine: cep");
-      ProbityConfig config = RulesFile.parse(shipped.replace("signatureChainEngine: cep",
+      assertThat(shipped).contains("# signatureChainEngine: cep");
+      ProbityConfig config = RulesFile.parse(shipped.replace("# signatureChainEngine: cep",
           "signatureChainEngine: " + engine), "default-rules.yaml with engine " + engine);
       assertThat(config.payment().signatureChainEngine().name()).isEqualToIgnoringCase(engine);
       return config;
