@@ -85,6 +85,7 @@ public final class ConsoleConfigFile {
     String bootstrap = kafkaNode.string("bootstrapServers", k.bootstrapServers());
     String alerts = kafkaNode.string("alertsTopic", k.alertsTopic());
     String unitStatus = kafkaNode.string("unitStatusTopic", k.unitStatusTopic());
+    String clientConfig = kafkaNode.string("clientConfig", null);
     Node topics = kafkaNode.child("eventTopics");
     Map<EventStream, String> eventTopics = new EnumMap<>(EventStream.class);
     for (EventStream s : EventStream.values()) {
@@ -92,8 +93,16 @@ public final class ConsoleConfigFile {
     }
     topics.finish();
     kafkaNode.finish();
+    Map<String, String> clientProperties;
+    try {
+      clientProperties = clientConfig == null ? k.clientProperties()
+          : org.probity.connectors.kafka.KafkaClientProperties.load(
+              base == null ? Path.of(clientConfig) : base.resolve(clientConfig), Map.of());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("kafka.clientConfig: " + e.getMessage());
+    }
     KafkaSettings kafka = new KafkaSettings(bootstrap, k.groupId(), eventTopics, alerts, unitStatus,
-        k.deadLetterTopic(), k.exactlyOnce(), k.transactionalIdPrefix(), k.transactionTimeout());
+        k.deadLetterTopic(), k.exactlyOnce(), k.transactionalIdPrefix(), k.transactionTimeout(), clientProperties);
 
     Node store = top.child("store");
     String jdbcUrl = store.string("jdbcUrl", d.jdbcUrl());

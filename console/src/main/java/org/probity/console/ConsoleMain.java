@@ -88,6 +88,15 @@ public final class ConsoleMain {
         description = "Kafka bootstrap servers (overrides kafka.bootstrapServers).")
     String bootstrap;
 
+    @Option(names = {"--kafka-config", "--command-config"}, paramLabel = "FILE", converter = ExistingFile.class,
+        description = "Kafka client properties for the console's readers (security.protocol, sasl.*, ssl.* …), "
+            + "as Kafka's own tools take --command-config (overrides kafka.clientConfig).")
+    Path kafkaConfig;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+        description = "A Kafka client property for the console's readers, over --kafka-config (repeatable).")
+    java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+
     @Option(names = "--host", paramLabel = "ADDRESS", converter = NonBlank.class,
         description = "Address to listen on (overrides http.host; default 127.0.0.1).")
     String host;
@@ -142,7 +151,17 @@ public final class ConsoleMain {
         KafkaSettings k = s.kafka();
         s = s.withKafka(new KafkaSettings(bootstrap, k.groupId(), k.eventTopics(), k.alertsTopic(),
             k.unitStatusTopic(), k.deadLetterTopic(), k.exactlyOnce(), k.transactionalIdPrefix(),
-            k.transactionTimeout()));
+            k.transactionTimeout(), k.clientProperties()));
+      }
+      if (kafkaConfig != null || !kafkaProperties.isEmpty()) {
+        java.util.Map<String, String> props = new java.util.TreeMap<>(kafkaConfig != null ? java.util.Map.of()
+            : s.kafka().clientProperties());
+        try {
+          props.putAll(org.probity.connectors.kafka.KafkaClientProperties.load(kafkaConfig, kafkaProperties));
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(spec.commandLine(), "--kafka-config/--kafka-property: " + e.getMessage());
+        }
+        s = s.withKafka(s.kafka().withClientProperties(props));
       }
       if (host != null || port != null) {
         s = s.withListen(host != null ? host : s.host(), port != null ? port : s.port());

@@ -46,6 +46,26 @@ class ConsoleConfigFileTest {
   }
 
   @Test
+  void kafkaClientPropertiesComeFromTheClientConfigBesideTheFileAndReachTheReadersProperties() throws Exception {
+    Files.writeString(dir.resolve("client.properties"), "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n");
+    ConsoleSettings s = load(ACCOUNT + "kafka: {bootstrapServers: 'k:9093', clientConfig: client.properties}\n",
+        Map.of());
+    assertThat(s.kafka().clientProperties()).containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "PLAIN");
+    assertThat(s.kafka().client()).containsEntry("bootstrap.servers", "k:9093")
+        .containsEntry("security.protocol", "SASL_SSL");
+  }
+
+  @Test
+  void aMisspeltKafkaClientPropertyIsOneLineNamingIt() throws Exception {
+    Files.writeString(dir.resolve("client.properties"), "securty.protocol=SASL_SSL\n");
+    assertThatThrownBy(() -> load(ACCOUNT + "kafka: {clientConfig: client.properties}\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kafka.clientConfig").hasMessageContaining("'securty.protocol' is not a Kafka client property")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
   void everySettingIsRead() throws Exception {
     Files.writeString(dir.resolve("rules.yaml"), "units:\n  - {id: X1, name: 某某镇}\n");
     ConsoleSettings s = load("""

@@ -150,8 +150,8 @@ public final class TopicReader implements AutoCloseable {
   }
 
   private String clusterId() throws Exception {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    // The client properties (security.protocol, sasl.*, ssl.*) as the job's clients get them.
+    Properties props = kafka.client();
     Admin admin = Admin.create(props);
     try {
       return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
@@ -162,8 +162,7 @@ public final class TopicReader implements AutoCloseable {
   }
 
   private void consume() throws Exception {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    Properties props = kafka.client();
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
