@@ -5,6 +5,6 @@ import org.probity.schema.Alert;
 import org.probity.schema.DeadLetter;
 import org.probity.schema.UnitStatus;
 
-/** What the pipeline produces: alerts, dead letters, unit status (and the event streams the rules saw). */
-public record ProbityOutputs(EventStreams events, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters,
+/** What the pipeline produces: alerts, dead letters, unit status. */
+public record ProbityOutputs(DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters,
     DataStream<UnitStatus> unitStatus) {}

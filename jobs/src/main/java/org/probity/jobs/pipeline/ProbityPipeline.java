@@ -140,7 +140,7 @@ public final class ProbityPipeline {
     for (DataStream<DeadLetter> more : deadLetters.subList(1, deadLetters.size())) {
       allDeadLetters = allDeadLetters.union(more);
     }
-    return new ProbityOutputs(events, delivered, allDeadLetters, unitStatus);
+    return new ProbityOutputs(delivered, allDeadLetters, unitStatus);
   }
 
   /**
