@@ -185,6 +185,10 @@ class ConsoleServerTest {
       assertThat(csv.body()).startsWith("\uFEFF阶段,告警数");
       assertThat(operator.get("/reports/quarter?year=2026&quarter=5").body()).contains("quarter: 1 to 4");
       assertThat(operator.get("/reports/yearly/U07?year=last").body()).contains("year: a number such as 2026");
+      HttpResponse<String> yearly = operator.get("/reports/yearly/U07?year=2026&format=csv");
+      assertThat(yearly.headers().firstValue("Content-Disposition")).as("the yearly 预警建议书 as a file")
+          .hasValue("attachment; filename=\"yearly_U07_2026.csv\"");
+      assertThat(yearly.body()).startsWith("\uFEFFunitId,unit,year,grade,score,ruleId,alerts,red,open");
       assertThat(operator.get("/notices/999").statusCode()).isEqualTo(404);
       assertThat(operator.get("/static/echarts.min.js").statusCode()).as("served by the console itself").isEqualTo(200);
     }

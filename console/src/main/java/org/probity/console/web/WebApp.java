@@ -843,7 +843,22 @@ public final class WebApp implements HttpHandler {
       Http.error(ex, 400, "year: 2000 to 9999");
       return;
     }
-    render(ex, 200, "yearly.jte", page(ex, s), reports.yearly(unitId, year, today()));
+    Models.YearlyView v = reports.yearly(unitId, year, today());
+    if ("csv".equals(q.get("format"))) {
+      // The 预警建议书 as a file: one row per rule with the unit's year's figures.
+      ex.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"yearly_" + unitId + "_" + year
+          + ".csv\"");
+      List<List<Object>> rows = new java.util.ArrayList<>();
+      for (Models.RuleCount r : v.rules()) {
+        rows.add(List.of(v.unitId(), v.unitName(), v.year(), v.grade() == null ? "" : v.grade(),
+            v.score() == null ? "" : v.score(), r.ruleId(), r.alerts(), r.red(), r.open()));
+      }
+      Reports.Table t = new Reports.Table("yearly", List.of("unitId", "unit", "year", "grade", "score", "ruleId",
+          "alerts", "red", "open"), rows);
+      Http.send(ex, 200, "text/csv; charset=utf-8", Reports.csv(t).getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    render(ex, 200, "yearly.jte", page(ex, s), v);
   }
 
   // ---------------------------------------------------------------- server-sent events
