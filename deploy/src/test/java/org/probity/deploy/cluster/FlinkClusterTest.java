@@ -93,9 +93,8 @@ class FlinkClusterTest {
         Set<String> names = new TreeSet<>();
         Map<String, Double> series = scrapeProbity(prometheus, names);
         System.err.println("cluster test: Probity series on Prometheus: " + series);
-        // What the Grafana dashboard queries is what the processes report (open subjects arrive with the subject stages).
+        // What the Grafana dashboard queries is what the processes report.
         Set<String> dashboard = new TreeSet<>(org.probity.deploy.k8s.ManifestsTest.PROBITY_SERIES);
-        dashboard.remove("flink_taskmanager_job_task_operator_openSubjects");
         dashboard.addAll(org.probity.deploy.k8s.ManifestsTest.FLINK_SERIES);
         assertThat(names).as("series the dashboard queries").containsAll(dashboard);
 
@@ -134,7 +133,7 @@ class FlinkClusterTest {
         assertThat(f.truth()).isGreaterThan(100);
         assertThat(f.exact()).as(f.summary()).isTrue();
         assertThat(series).as("Probity's series with values above zero").containsKeys("alerts", "deadLetters",
-            "duplicateEvents");
+            "duplicateEvents", "openSubjects");
       } finally {
         stopQuietly(cluster);
         Runtime.getRuntime().removeShutdownHook(cleanUp);
@@ -277,7 +276,7 @@ class FlinkClusterTest {
   static Map<String, Double> scrapeProbity(int firstPort, Set<String> names) throws Exception {
     Map<String, Predicate<String>> kinds = Map.of("alerts", n -> n.endsWith("_probityAlerts"),
         "deadLetters", n -> n.endsWith("_reason_deadLetters"), "duplicateEvents", n -> n.endsWith("_duplicateEvents"),
-        "eventToAlertLag", n -> n.contains("_eventToAlertLagMs"));
+        "eventToAlertLag", n -> n.contains("_eventToAlertLagMs"), "openSubjects", n -> n.endsWith("_openSubjects"));
     Map<String, Double> found = new TreeMap<>();
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     await("Probity's series on Prometheus", Duration.ofMinutes(2), () -> {
@@ -302,7 +301,7 @@ class FlinkClusterTest {
           });
         }
       }
-      return found.keySet().containsAll(List.of("alerts", "deadLetters", "duplicateEvents"));
+      return found.keySet().containsAll(List.of("alerts", "deadLetters", "duplicateEvents", "openSubjects"));
     });
     return found;
   }
