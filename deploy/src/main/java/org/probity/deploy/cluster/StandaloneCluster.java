@@ -329,18 +329,16 @@ public final class StandaloneCluster {
 
   /** Waits until every TaskManager of {@code names} has registered; false on timeout or when the JobManager died. */
   public boolean awaitTaskManagers(java.util.Collection<String> names, Duration timeout, Process jobManager)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
+      throws Exception {
+    boolean[] died = {false};
+    boolean ended = org.probity.deploy.Await.within(timeout, () -> {
       if (registeredTaskManagers().containsAll(names)) {
         return true;
       }
-      if (jobManager != null && !jobManager.isAlive()) {
-        return false;
-      }
-      Thread.sleep(200);
-    }
-    return false;
+      died[0] = jobManager != null && !jobManager.isAlive();
+      return died[0];
+    });
+    return ended && !died[0];
   }
 
   /**

@@ -255,18 +255,9 @@ class FlinkClusterTest {
     return cluster.get("/jobs/" + jid + "/exceptions").orElseThrow().path("exceptionHistory").path("entries").size();
   }
 
-  interface Check {
-    boolean ok() throws Exception;
-  }
-
-  private static void await(String what, Duration timeout, Check check) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!check.ok()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("no " + what + " within " + timeout);
-      }
-      Thread.sleep(250);
-    }
+  private static void await(String what, Duration timeout, org.probity.deploy.Await.Condition check)
+      throws Exception {
+    org.probity.deploy.Await.until(what, timeout, check);
   }
 
   /**
