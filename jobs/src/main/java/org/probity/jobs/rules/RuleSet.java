@@ -24,11 +24,6 @@ import org.probity.jobs.rules.procurement.TenderBypassRule;
 public final class RuleSet {
   private RuleSet() {}
 
-  /** The rule classes that raise any of {@code ids} (a class raising several is run whole). */
-  public static List<Rule> of(Set<RuleId> ids) {
-    return all().stream().filter(r -> r.ids().stream().anyMatch(ids::contains)).toList();
-  }
-
   /** Every rule id the job raises, in the contract's order. */
   public static Set<RuleId> ids() {
     Set<RuleId> ids = EnumSet.noneOf(RuleId.class);

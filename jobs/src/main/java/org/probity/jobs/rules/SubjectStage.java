@@ -119,6 +119,9 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   /** The instant the records now emitted carry: the event's (buffered) instant or the timer's. */
   private transient long emitAt;
   private transient StreamRecord<OUT> reuse;
+  /** Where the event type keeps its eventId and eventTime, looked up once, not by name per event. */
+  private transient int eventIdField;
+  private transient int eventTimeField;
   private transient RuleContext preludeContext;
   private transient List<RuleContext> ruleContexts;
   private transient List<RuleContext> feedContexts;
@@ -213,6 +216,9 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   @Override
   public void initializeState(StateInitializationContext context) throws Exception {
     super.initializeState(context);
+    var schema = org.apache.avro.specific.SpecificData.get().getSchema(type);
+    eventIdField = schema.getField("eventId").pos();
+    eventTimeField = schema.getField("eventTime").pos();
     pending = new PendingEvents<>();
     pendingState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("pending-events",
         new TupleTypeInfo<>(Types.LONG, TypeInformation.of(type))));
@@ -562,12 +568,12 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     return String.format("%016x", hash);
   }
 
-  private static String eventId(SpecificRecordBase event) {
-    return event.get("eventId").toString();
+  private String eventId(SpecificRecordBase event) {
+    return event.get(eventIdField).toString();
   }
 
-  private static long eventTime(SpecificRecordBase event) {
-    return ((Instant) event.get("eventTime")).toEpochMilli();
+  private long eventTime(SpecificRecordBase event) {
+    return ((Instant) event.get(eventTimeField)).toEpochMilli();
   }
 
   // ---------------------------------------------------------------------------------------------
