@@ -396,6 +396,8 @@ final class PaymentTraffic implements TrafficPlanter {
       case DEPUTY -> u.deputy;
       case DISCIPLINE -> u.discipline;
       case PRINCIPAL -> u.principal;
+      // The generated county's units keep the contract's chain of three.
+      case FINANCE -> throw new IllegalArgumentException("the generated units have no 财务负责人");
     };
   }
 

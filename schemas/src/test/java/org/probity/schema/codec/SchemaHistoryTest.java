@@ -14,7 +14,7 @@ class SchemaHistoryTest {
   /** Changing an .avsc without releasing it as a new version would strand old records. */
   @ParameterizedTest
   @ValueSource(strings = {"ApprovalEvent", "PaymentEvent", "ProcurementEvent", "DecisionEvent",
-      "Alert", "UnitStatus", "DeadLetter"})
+      "Alert", "UnitStatus", "DeadLetter", "RulesVersion"})
   void currentSchemaIsAReleasedVersion(String name) throws Exception {
     @SuppressWarnings("unchecked")
     Class<? extends SpecificRecordBase> type =

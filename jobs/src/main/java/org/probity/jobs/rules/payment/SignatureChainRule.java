@@ -224,6 +224,7 @@ public final class SignatureChainRule implements Rule {
       case DEPUTY -> "分管领导";
       case DISCIPLINE -> "纪委书记（纪检组长）";
       case PRINCIPAL -> "一把手";
+      case FINANCE -> "财务负责人";
     };
   }
 

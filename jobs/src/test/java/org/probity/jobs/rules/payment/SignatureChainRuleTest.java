@@ -70,6 +70,7 @@ class SignatureChainRuleTest {
       case DEPUTY -> "U01-D";
       case DISCIPLINE -> "U01-J";
       case PRINCIPAL -> "U01-P";
+      case FINANCE -> "U01-F";
     };
   }
 

@@ -1,0 +1,140 @@
+package org.probity.jobs.config;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.probity.schema.RulesVersion;
+
+/**
+ * The versions of the rules, oldest first: version 1 is the rules file the job started with
+ * (effective from the beginning of time), each later one a complete rules file published on the
+ * rules topic ({@code probity.rules}) with the instant, in event time, from which it judges. The
+ * version in force at instant {@code t} is the last whose {@code effectiveFrom} is at or before
+ * {@code t}; versions and their instants only grow, so that is one version for every instant, the
+ * same in a live run and in a replay with the same history.
+ *
+ * <p>A candidate that fails {@link #accept} is never applied: the job dead-letters it with the
+ * message and keeps judging by the versions it has. Immutable; {@link #accept} returns a new history.
+ */
+public final class RulesHistory implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** One version: its number, when it starts to judge, who published it and why, and its rules. */
+  public record Version(int version, long effectiveFrom, String author, String comment, long publishedAt,
+      String rules, ProbityConfig config) implements Serializable {}
+
+  private final List<Version> versions;
+
+  private RulesHistory(List<Version> versions) {
+    this.versions = List.copyOf(versions);
+  }
+
+  /** The history of a job started with {@code config} (read from {@code rulesText}), before any publication. */
+  public static RulesHistory startingWith(ProbityConfig config, String rulesText) {
+    return new RulesHistory(List.of(new Version(1, Long.MIN_VALUE, "", "the rules file the job started with",
+        Long.MIN_VALUE, rulesText, config)));
+  }
+
+  public List<Version> versions() {
+    return versions;
+  }
+
+  public Version first() {
+    return versions.get(0);
+  }
+
+  public Version latest() {
+    return versions.get(versions.size() - 1);
+  }
+
+  /** The version that judges instant {@code t}. */
+  public Version inForceAt(long t) {
+    for (int i = versions.size() - 1; i > 0; i--) {
+      if (versions.get(i).effectiveFrom() <= t) {
+        return versions.get(i);
+      }
+    }
+    return versions.get(0);
+  }
+
+  /** Whether {@code candidate} is a version already in this history (re-read from the topic after a restart). */
+  public boolean has(RulesVersion candidate) {
+    return candidate.getVersion() <= latest().version() && versions.stream().anyMatch(v -> v.version()
+        == candidate.getVersion() && v.rules().equals(candidate.getRules())
+        && v.effectiveFrom() == candidate.getEffectiveFrom().toEpochMilli());
+  }
+
+  /**
+   * This history with {@code candidate} appended, or a {@link ConfigException} whose one line says
+   * why it cannot be applied: not a complete valid rules file, not the next version, effective
+   * before the version in force, or a change to a field that shapes the job's dataflow ({@link
+   * #restartOnly}).
+   */
+  public RulesHistory accept(RulesVersion candidate) {
+    String name = "rules version " + candidate.getVersion();
+    if (candidate.getVersion() <= latest().version()) {
+      throw new ConfigException(name + ": version must be above " + latest().version() + ", the latest in force");
+    }
+    long from = candidate.getEffectiveFrom().toEpochMilli();
+    if (from < latest().effectiveFrom()) {
+      throw new ConfigException(name + ": effectiveFrom " + candidate.getEffectiveFrom() + " is before version "
+          + latest().version() + "'s (" + Instant.ofEpochMilli(latest().effectiveFrom()) + "); versions take effect in order");
+    }
+    ProbityConfig config = RulesFile.parse(candidate.getRules(), name);
+    String change = restartOnly(first().config(), config);
+    if (change != null) {
+      throw new ConfigException(name + ": " + change);
+    }
+    List<Version> more = new ArrayList<>(versions);
+    more.add(new Version(candidate.getVersion(), from, candidate.getAuthor(), candidate.getComment(),
+        candidate.getPublishedAt().toEpochMilli(), candidate.getRules(), config));
+    return new RulesHistory(more);
+  }
+
+  /**
+   * The first field {@code next} changes that a running job cannot take (it is compiled into the
+   * dataflow at start), as "field: why", or null. These change with a restart: the engine of 三审三签
+   * (which operators run), its window (the CEP pattern's), the de-duplication and 三重一大 join
+   * retention (the ages their state is kept to), the time zone and holiday files (paths on the
+   * machine that starts the job; a published version states its days under {@code calendar.days}).
+   */
+  public static String restartOnly(ProbityConfig start, ProbityConfig next) {
+    if (!start.zone().equals(next.zone())) {
+      return "calendar.zone: changes only with a restart (every working-day clock of the running job counts in "
+          + start.zone() + ")";
+    }
+    if (!start.holidayFiles().equals(next.holidayFiles())) {
+      return "calendar.holidayFiles: a published version cannot name files (they are paths on the machine that"
+          + " starts the job); state the days under calendar.days";
+    }
+    if (start.dedupRetentionDays() != next.dedupRetentionDays()) {
+      return "parameters.dedupRetentionDays: changes only with a restart (the subjects' seen eventIds are kept"
+          + " to the start's " + start.dedupRetentionDays() + " days)";
+    }
+    PaymentParameters a = start.payment();
+    PaymentParameters b = next.payment();
+    if (a.signatureChainEngine() != b.signatureChainEngine()) {
+      return "parameters.payment.signatureChainEngine: changes only with a restart (it chooses the operators)";
+    }
+    if (a.signatureWindowDays() != b.signatureWindowDays()) {
+      return "parameters.payment.signatureWindowDays: changes only with a restart (it is the CEP pattern's window)";
+    }
+    if (a.decisionRetentionDays() != b.decisionRetentionDays()) {
+      return "parameters.payment.decisionRetentionDays: changes only with a restart (the 三重一大 join keeps"
+          + " decisions to the start's " + a.decisionRetentionDays() + " days)";
+    }
+    return null;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RulesHistory h && h.versions.equals(versions);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(versions);
+  }
+}
