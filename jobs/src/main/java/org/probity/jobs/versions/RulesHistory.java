@@ -1,4 +1,9 @@
-package org.probity.jobs.config;
+package org.probity.jobs.versions;
+
+import org.probity.jobs.config.ConfigException;
+import org.probity.jobs.config.PaymentParameters;
+import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.config.RulesFile;
 
 import java.io.Serializable;
 import java.time.Instant;
@@ -35,6 +40,50 @@ public final class RulesHistory implements Serializable {
   public static RulesHistory startingWith(ProbityConfig config, String rulesText) {
     return new RulesHistory(List.of(new Version(1, Long.MIN_VALUE, "", "the rules file the job started with",
         Long.MIN_VALUE, rulesText, config)));
+  }
+
+  /** A history as built from published versions, and the versions refused on the way (with why). */
+  public record Built(RulesHistory history, List<Refused> refused) {}
+
+  public record Refused(RulesVersion version, String reason) {}
+
+  /**
+   * The history of {@code published} (the rules topic, or a history file), in version order:
+   * version 1 is the published one if there is one, else the start's rules file ({@code
+   * startConfig}, read from {@code startText}); each later version is {@link #accept}ed or refused.
+   * A repeated version (a topic read twice) counts once.
+   */
+  public static Built of(List<RulesVersion> published, ProbityConfig startConfig, String startText) {
+    List<RulesVersion> sorted = new ArrayList<>(published);
+    sorted.sort(java.util.Comparator.comparingInt(RulesVersion::getVersion));
+    List<Refused> refused = new ArrayList<>();
+    RulesHistory history = startingWith(startConfig, startText);
+    for (RulesVersion v : sorted) {
+      if (v.getVersion() == 1) {
+        try {
+          history = startingWith(RulesFile.parse(v.getRules(), "rules version 1"), v.getRules());
+        } catch (ConfigException e) {
+          refused.add(new Refused(v, e.getMessage()));
+        }
+        continue;
+      }
+      if (history.has(v)) {
+        continue;
+      }
+      try {
+        history = history.accept(v);
+      } catch (ConfigException e) {
+        refused.add(new Refused(v, e.getMessage()));
+      }
+    }
+    return new Built(history, refused);
+  }
+
+  /** Version 1 as a record of the topic, for a job that finds the topic empty. */
+  public RulesVersion firstAsRecord() {
+    Version v = first();
+    return RulesVersion.newBuilder().setVersion(1).setAuthor("probity run").setComment(v.comment())
+        .setEffectiveFrom(Instant.EPOCH).setPublishedAt(Instant.now()).setRules(v.rules()).build();
   }
 
   public List<Version> versions() {
