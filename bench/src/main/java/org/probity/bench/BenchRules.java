@@ -30,9 +30,9 @@ final class BenchRules {
   /** {@code config} with PAYMENT_SIGNATURE_CHAIN evaluated by {@code engine}. */
   static ProbityConfig withEngine(ProbityConfig config, PaymentParameters.SignatureChainEngine engine) {
     PaymentParameters p = config.payment();
-    return new ProbityConfig(config.zone(), config.holidayFiles(), config.dedupRetentionDays(), config.approval(),
-        new PaymentParameters(p.largeFundsThresholdFen(), p.duplicateWindowDays(), p.signatureWindowDays(),
-            p.decisionRetentionDays(), engine),
+    return new ProbityConfig(config.zone(), config.holidayFiles(), config.calendarYears(), config.dedupRetentionDays(),
+        config.approval(), new PaymentParameters(p.largeFundsThresholdFen(), p.duplicateWindowDays(),
+            p.signatureWindowDays(), p.decisionRetentionDays(), p.signingChain(), engine),
         config.procurement(), config.decision(), config.index(), config.reference());
   }
 

@@ -74,9 +74,35 @@ public final class WorkingDayCalendar implements Serializable {
     this.ordinalBefore = weekdayOrdinal(first - 1);
   }
 
-  /** The calendar of {@code config}: the shipped years, then its {@code holidayFiles}. */
+  /**
+   * The calendar of {@code config}: the shipped years, then the years its rules file states (its
+   * {@code holidayFiles}, read when the file was, and its {@code calendar.days}). Reads nothing:
+   * a version of the rules published while the job runs builds its calendar on any machine.
+   */
   public static WorkingDayCalendar of(ProbityConfig config) {
-    return load(config.zone(), config.holidayFiles());
+    List<YearFile> files = new ArrayList<>(shipped());
+    config.calendarYears().forEach((year, days) -> files.add(new YearFile(year, days, "calendar")));
+    return build(config.zone(), files);
+  }
+
+  /** The days of holiday-cn year files (year → date → isOffDay), each file read and checked. */
+  public static Map<Integer, Map<LocalDate, Boolean>> readYears(List<String> files) {
+    Map<Integer, Map<LocalDate, Boolean>> years = new TreeMap<>();
+    for (String file : files) {
+      YearFile f = parse(readFile(file), file);
+      years.put(f.year(), f.days());
+    }
+    return years;
+  }
+
+  private static String readFile(String file) {
+    try {
+      return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("calendar.holidayFiles: no such file '" + file + "'");
+    } catch (IOException e) {
+      throw new ConfigException("calendar.holidayFiles: cannot read '" + file + "': " + e.getMessage());
+    }
   }
 
   /**
@@ -86,15 +112,7 @@ public final class WorkingDayCalendar implements Serializable {
   public static WorkingDayCalendar load(ZoneId zone, List<String> extraFiles) {
     List<YearFile> files = new ArrayList<>(shipped());
     for (String file : extraFiles) {
-      String text;
-      try {
-        text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-      } catch (NoSuchFileException e) {
-        throw new ConfigException("calendar.holidayFiles: no such file '" + file + "'");
-      } catch (IOException e) {
-        throw new ConfigException("calendar.holidayFiles: cannot read '" + file + "': " + e.getMessage());
-      }
-      files.add(parse(text, file));
+      files.add(parse(readFile(file), file));
     }
     return build(zone, files);
   }

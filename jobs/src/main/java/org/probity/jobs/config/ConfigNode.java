@@ -136,6 +136,17 @@ public final class ConfigNode {
     return has(name) ? string(name) : markRead(name, fallback);
   }
 
+  public boolean bool(String name) {
+    JsonNode v = get(name);
+    if (v == null) {
+      throw error(name, "is required");
+    }
+    if (!v.isBoolean()) {
+      throw error(name, "must be true or false, got " + v);
+    }
+    return v.booleanValue();
+  }
+
   public int integer(String name, int fallback, int min, int max) {
     JsonNode v = get(name);
     if (v == null) {

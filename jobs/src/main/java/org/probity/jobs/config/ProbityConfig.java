@@ -1,8 +1,11 @@
 package org.probity.jobs.config;
 
 import java.io.Serializable;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
+import org.probity.schema.SignerRole;
 
 /**
  * Everything the rules know, loaded once from the rules file and validated at start ({@link
@@ -10,11 +13,14 @@ import java.util.List;
  *
  * @param zone the time zone of working days and of the JSON form's times
  * @param holidayFiles extra holiday-cn year files (a newer year) on top of the shipped ones
+ * @param calendarYears the official days of the years the rules file states (its holidayFiles,
+ *     then its {@code calendar.days}): year → date → isOffDay; each replaces the shipped year
  * @param dedupRetentionDays a repeated eventId is recognised for this long after the first
  */
 public record ProbityConfig(
     ZoneId zone,
     List<String> holidayFiles,
+    Map<Integer, Map<LocalDate, Boolean>> calendarYears,
     int dedupRetentionDays,
     ApprovalParameters approval,
     PaymentParameters payment,
@@ -37,6 +43,12 @@ public record ProbityConfig(
       }
     }
     return procurement.tenderThresholdFen();
+  }
+
+  /** The roles that must sign a voucher of the unit, in their order (三审三签): the unit's own chain, else the rule's. */
+  public List<SignerRole> signingChain(String unitId) {
+    ReferenceData.Unit unit = reference.unit(unitId);
+    return unit != null && unit.signingChain() != null ? unit.signingChain() : payment.signingChain();
   }
 
   /** The 三重一大 large-funds threshold of a unit: the unit's own, else the rule default. */

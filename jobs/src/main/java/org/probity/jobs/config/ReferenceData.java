@@ -23,9 +23,10 @@ public record ReferenceData(
   public record Person(String id, String unitId, String name, String role, Long authorityLimitFen)
       implements Serializable {}
 
-  /** A unit with its own thresholds where they differ from the rule defaults. */
+  /** A unit with its own thresholds (and its own 三审三签 chain) where they differ from the rule defaults. */
   public record Unit(String id, String name, Long largeFundsThresholdFen, Long tenderThresholdFen,
-      Map<String, Long> categoryTenderThresholdsFen) implements Serializable {}
+      Map<String, Long> categoryTenderThresholdsFen, java.util.List<org.probity.schema.SignerRole> signingChain)
+      implements Serializable {}
 
   public Item item(String code) {
     return items.get(code);

@@ -18,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.time.LocalDate;
+import org.probity.jobs.calendar.WorkingDayCalendar;
 
 /**
  * Loads and validates the rules file (YAML): parameters, item catalogue, people, related parties,
@@ -35,8 +38,8 @@ public final class RulesFile {
    * signers. A closed set: a misspelt role (BOSS for PRINCIPAL) would silently switch off the rules
    * that look for it (PAYMENT_PRINCIPAL_DIRECT).
    */
-  static final List<String> ROLES =
-      List.of("CLERK", "REVIEWER", "APPROVER", "BUYER", "MEMBER", "DEPUTY", "DISCIPLINE", "PRINCIPAL");
+  static final List<String> ROLES = List.of("CLERK", "REVIEWER", "APPROVER", "BUYER", "MEMBER", "DEPUTY",
+      "DISCIPLINE", "PRINCIPAL", "FINANCE");
 
   private RulesFile() {}
 
@@ -64,6 +67,18 @@ public final class RulesFile {
   }
 
   public static ProbityConfig parse(String yaml, String source) {
+    return parse(yaml, source, true);
+  }
+
+  /**
+   * A version of the rules published to a running job: as {@link #parse}, but it may not name
+   * holiday files (paths mean nothing on the job's machines); it states its years under {@code calendar.days}.
+   */
+  public static ProbityConfig parseVersion(String yaml, String source) {
+    return parse(yaml, source, false);
+  }
+
+  private static ProbityConfig parse(String yaml, String source, boolean filesAllowed) {
     JsonNode root;
     try {
       root = YAML.readTree(yaml);
@@ -81,13 +96,13 @@ public final class RulesFile {
       throw new ConfigException(source + ": must be a mapping at the top level");
     }
     try {
-      return read(new ConfigNode(root, ""));
+      return read(new ConfigNode(root, ""), filesAllowed);
     } catch (ConfigException e) {
       throw new ConfigException(source + ": " + e.getMessage());
     }
   }
 
-  private static ProbityConfig read(ConfigNode root) {
+  private static ProbityConfig read(ConfigNode root, boolean filesAllowed) {
     ConfigNode calendar = root.child("calendar");
     String zoneName = calendar.string("zone", "Asia/Shanghai");
     ZoneId zone;
@@ -97,6 +112,31 @@ public final class RulesFile {
       throw calendar.error("zone", "unknown time zone '" + zoneName + "'");
     }
     List<String> holidayFiles = List.copyOf(calendar.strings("holidayFiles"));
+    if (!filesAllowed && !holidayFiles.isEmpty()) {
+      throw calendar.error("holidayFiles", "a published version cannot name files (they are paths on the machine"
+          + " that starts the job); state the year's days under calendar.days");
+    }
+    Map<Integer, Map<LocalDate, Boolean>> years = new TreeMap<>(WorkingDayCalendar.readYears(holidayFiles));
+    Map<Integer, Map<LocalDate, Boolean>> stated = new TreeMap<>();
+    for (ConfigNode n : calendar.list("days")) {
+      LocalDate date;
+      try {
+        date = LocalDate.parse(n.string("date"));
+      } catch (DateTimeException e) {
+        throw n.error("date", "must be a date like 2027-01-01, got \"" + n.string("date") + "\"");
+      }
+      if (!n.has("isOffDay")) {
+        throw n.error("isOffDay", "is required (true: a holiday; false: a make-up working day)");
+      }
+      boolean off = n.bool("isOffDay");
+      n.string("name", "");
+      n.finish();
+      stated.computeIfAbsent(date.getYear(), y -> new TreeMap<>()).put(date, off);
+    }
+    // A year stated here replaces that year's file and the shipped one, as a year file does.
+    years.putAll(stated);
+    Map<Integer, Map<LocalDate, Boolean>> calendarYears = new TreeMap<>();
+    years.forEach((y, d) -> calendarYears.put(y, Map.copyOf(d)));
     calendar.finish();
 
     ConfigNode params = root.child("parameters");
@@ -125,7 +165,8 @@ public final class RulesFile {
     for (ConfigNode n : root.list("units")) {
       ReferenceData.Unit unit = new ReferenceData.Unit(n.string("id"), n.string("name", ""),
           n.optionalFen("largeFundsThresholdFen"), n.optionalFen("tenderThresholdFen"),
-          Map.copyOf(n.longMap("categoryTenderThresholdsFen", 0, ConfigNode.MAX_FEN)));
+          Map.copyOf(n.longMap("categoryTenderThresholdsFen", 0, ConfigNode.MAX_FEN)),
+          PaymentParameters.signingChain(n, "signingChain", null));
       n.finish();
       if (units.put(unit.id(), unit) != null) {
         throw n.error("id", "duplicate unit '" + unit.id() + "'");
@@ -157,7 +198,7 @@ public final class RulesFile {
 
     Map<String, Set<String>> frozen = new HashMap<>();
     related.forEach((k, v) -> frozen.put(k, Set.copyOf(v)));
-    return new ProbityConfig(zone, holidayFiles, dedupRetentionDays, approval, payment, procurement, decision, index,
+    return new ProbityConfig(zone, holidayFiles, Map.copyOf(calendarYears), dedupRetentionDays, approval, payment, procurement, decision, index,
         new ReferenceData(Map.copyOf(items), Map.copyOf(people), Map.copyOf(frozen), Map.copyOf(units)));
   }
 }

@@ -19,6 +19,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.probity.connectors.ingest.EventStream;
 import org.probity.connectors.ingest.Ingested;
 import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.versions.RulesGate;
+import org.probity.jobs.versions.RulesHistory;
+import org.probity.jobs.versions.RulesRecord;
+import org.probity.schema.RulesVersion;
 import org.probity.jobs.rules.Rule;
 import org.probity.schema.Alert;
 import org.probity.schema.ApprovalEvent;
@@ -48,7 +52,17 @@ public final class ProbityPipeline {
   /** Builds the pipeline from {@code sources} into {@code sinks} (the cookbook's defineWorkflow). */
   public static void defineWorkflow(StreamExecutionEnvironment env, ProbitySources sources, ProbitySinks sinks,
       ProbityConfig config, List<Rule> rules, boolean stampDetectedAtWallClock) {
-    ProbityOutputs outputs = build(sources.events(env), config, rules, stampDetectedAtWallClock, sources.sourceNames());
+    defineWorkflow(env, sources, sinks, RulesHistory.startingWith(config, ""), rules, stampDetectedAtWallClock);
+  }
+
+  /**
+   * As above, judged by the versions of {@code history} (the rules topic's as read at start, or a
+   * replay's history file) and by the versions {@code sources} read while the job runs, if any.
+   */
+  public static void defineWorkflow(StreamExecutionEnvironment env, ProbitySources sources, ProbitySinks sinks,
+      RulesHistory history, List<Rule> rules, boolean stampDetectedAtWallClock) {
+    ProbityOutputs outputs = build(sources.events(env), history, sources.rules(env), rules, stampDetectedAtWallClock,
+        sources.sourceNames());
     outputs.alerts().sinkTo(sinks.alerts()).uid("sink-alerts").name("alerts sink");
     outputs.deadLetters().sinkTo(sinks.deadLetters()).uid("sink-dead-letters").name("dead-letter sink");
     outputs.unitStatus().sinkTo(sinks.unitStatus()).uid("sink-unit-status").name("unit-status sink");
@@ -71,6 +85,22 @@ public final class ProbityPipeline {
    */
   public static ProbityOutputs build(DataStream<Ingested> input, ProbityConfig config, List<Rule> rules,
       boolean stampDetectedAtWallClock, Map<EventStream, String> sourceNames) {
+    return build(input, RulesHistory.startingWith(config, ""), null, rules, stampDetectedAtWallClock, sourceNames);
+  }
+
+  /**
+   * The pipeline judged by the versions of {@code history}, and by the rules topic's records
+   * {@code published} while it runs (null: none): those pass {@link RulesGate} (a version it
+   * refuses is a dead letter) and are broadcast to every stage.
+   */
+  public static ProbityOutputs build(DataStream<Ingested> input, RulesHistory history,
+      DataStream<RulesRecord> published, List<Rule> rules, boolean stampDetectedAtWallClock,
+      Map<EventStream, String> sourceNames) {
+    ProbityConfig config = history.first().config();
+    SingleOutputStreamOperator<RulesVersion> versions = published == null ? null : published
+        .transform("rules versions (probity.rules)", TypeInformation.of(RulesVersion.class), new RulesGate(history))
+        .setParallelism(1)
+        .uid("rules-gate");
     SingleOutputStreamOperator<Ingested> valid = input
         .process(new SplitDeadLetters())
         .name("split dead letters")
@@ -89,21 +119,33 @@ public final class ProbityPipeline {
 
     boolean rocksDb = "rocksdb".equalsIgnoreCase(input.getExecutionEnvironment().getConfiguration()
         .get(org.apache.flink.configuration.StateBackendOptions.STATE_BACKEND));
-    Subjects subjects = new Subjects(config, rocksDb);
     for (Rule rule : rules) {
-      rule.addTo(subjects, config);
+      String line = rule.describe(config, rocksDb);
+      if (line != null) {
+        System.err.println("probity: " + line);
+      }
     }
+    Subjects subjects = Subjects.planted(config, rocksDb, rules);
+    subjects.versioned(history, versions);
     long retention = config.dedupRetentionDays() * 86_400_000L;
     List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
     deadLetters.add(valid.getSideOutput(SplitDeadLetters.DEAD_LETTERS));
+    if (versions != null) {
+      deadLetters.add(versions.getSideOutput(RulesGate.REFUSED));
+    }
+    // Each stage builds its rules again for every later version, from the same rule classes.
     Subjects.Stages stages = new Subjects.Stages(
-        stage(events.approvals(), ApprovalEvent::getCaseId, subjects.cases(), retention,
+        stage(events.approvals(), ApprovalEvent::getCaseId, subjects.cases(),
+            c -> Subjects.planted(c, rocksDb, rules).cases(), subjects, retention,
             topic(sourceNames, EventStream.APPROVAL), "subject-cases", "approval cases", deadLetters),
-        stage(events.payments(), PaymentEvent::getVoucherId, subjects.vouchers(), retention,
+        stage(events.payments(), PaymentEvent::getVoucherId, subjects.vouchers(),
+            c -> Subjects.planted(c, rocksDb, rules).vouchers(), subjects, retention,
             topic(sourceNames, EventStream.PAYMENT), "subject-vouchers", "payment vouchers", deadLetters),
-        stage(events.procurement(), ProcurementEvent::getProcurementId, subjects.procurements(), retention,
+        stage(events.procurement(), ProcurementEvent::getProcurementId, subjects.procurements(),
+            c -> Subjects.planted(c, rocksDb, rules).procurements(), subjects, retention,
             topic(sourceNames, EventStream.PROCUREMENT), "subject-procurements", "procurements", deadLetters),
-        stage(events.decisions(), DecisionEvent::getMeetingId, subjects.meetings(), retention,
+        stage(events.decisions(), DecisionEvent::getMeetingId, subjects.meetings(),
+            c -> Subjects.planted(c, rocksDb, rules).meetings(), subjects, retention,
             topic(sourceNames, EventStream.DECISION), "subject-meetings", "meetings", deadLetters));
 
     DataStream<Alert> alerts = null;
@@ -148,15 +190,15 @@ public final class ProbityPipeline {
    * no rule judges the subject.
    */
   private static <E extends SpecificRecordBase> SingleOutputStreamOperator<Alert> stage(DataStream<E> events,
-      KeySelector<E, String> subject, SubjectStage.Builder<E, Alert> rules, long retention, String topic, String uid,
-      String name, List<DataStream<DeadLetter>> deadLetters) {
+      KeySelector<E, String> subject, SubjectStage.Builder<E, Alert> rules, SubjectStage.Rebuild<E, Alert> rebuild,
+      Subjects subjects, long retention, String topic, String uid, String name,
+      List<DataStream<DeadLetter>> deadLetters) {
     if (rules.isEmpty()) {
       return null;
     }
-    SingleOutputStreamOperator<Alert> stage = events
-        .keyBy(subject, Types.STRING)
-        .transform(name, TypeInformation.of(Alert.class), rules.deduplicate(retention, topic).build())
-        .uid(uid);
+    SingleOutputStreamOperator<Alert> stage = Subjects.stage(events.keyBy(subject, Types.STRING),
+        rules.deduplicate(retention, topic).versioned(subjects.history(), rebuild).build(), subjects.versions(),
+        uid, name);
     // A second version of an eventId with other content is a dead letter, not silently dropped.
     deadLetters.add(stage.getSideOutput(SubjectStage.CONFLICTS));
     return stage;

@@ -19,6 +19,11 @@ import org.probity.connectors.kafka.KafkaSettings;
 public interface ProbitySources {
   DataStream<Ingested> events(StreamExecutionEnvironment env);
 
+  /** The rules topic's records, read while the job runs; null where versions come only from the history at start. */
+  default DataStream<org.probity.jobs.versions.RulesRecord> rules(StreamExecutionEnvironment env) {
+    return null;
+  }
+
   /** The topic each stream is read from, where there is one (a dead letter names it). */
   default Map<EventStream, String> sourceNames() {
     return Map.of();

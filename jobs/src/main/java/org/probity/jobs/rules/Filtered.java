@@ -37,6 +37,11 @@ public final class Filtered<E, OUT> extends SubjectRule<E, OUT> {
   }
 
   @Override
+  protected void onRulesChanged(long at, OnTimerContext ctx, Collector<OUT> out) throws Exception {
+    rule.onRulesChanged(at, ctx, out);
+  }
+
+  @Override
   protected void onTime(long time, OnTimerContext ctx, Collector<OUT> out) throws Exception {
     rule.onTime(time, ctx, out);
   }

@@ -80,6 +80,14 @@ public abstract class SubjectRule<IN, OUT> implements Serializable {
   /** A timer this rule registered, at {@code time}, after the subject's events at that instant. */
   protected void onTime(long time, OnTimerContext ctx, Collector<OUT> out) throws Exception {}
 
+  /**
+   * A new version of the rules takes effect at {@code at} for a subject that has a deadline: this
+   * rule, built from the new version, re-judges what the version may move (a limit, a ladder) and
+   * re-arms its deadlines. Nothing by default: most rules judge each event by the version in force
+   * at its instant and need no wake-up.
+   */
+  protected void onRulesChanged(long at, OnTimerContext ctx, Collector<OUT> out) throws Exception {}
+
   /** Deletes this rule's timer at {@code time} (timers are per rule: no other rule's is touched). */
   protected final void deleteEventTimeTimer(TimerService timers, long time) {
     timers.deleteEventTimeTimer(time);

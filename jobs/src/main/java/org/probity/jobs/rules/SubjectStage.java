@@ -43,9 +43,18 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.traces.SpanBuilder;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.probity.connectors.ingest.IngestDecoder;
+import org.probity.jobs.config.ConfigException;
+import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.versions.RulesHistory;
+import org.probity.schema.Alert;
 import org.probity.schema.DeadLetter;
+import org.probity.schema.RulesVersion;
 import org.probity.schema.codec.SingleObjectCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One keyed operator for all the rules of one subject (a case, a voucher, a procurement, a meeting;
@@ -80,7 +89,8 @@ import org.probity.schema.codec.SingleObjectCodec;
  * only the events those need.
  */
 public final class SubjectStage<E extends SpecificRecordBase, OUT> extends AbstractStreamOperator<OUT>
-    implements OneInputStreamOperator<E, OUT>, Triggerable<String, Integer> {
+    implements OneInputStreamOperator<E, OUT>, TwoInputStreamOperator<E, RulesVersion, OUT>,
+    Triggerable<String, Integer> {
   private static final long serialVersionUID = 1L;
   /** Conflicting duplicates, as dead letters. */
   public static final OutputTag<DeadLetter> CONFLICTS = new OutputTag<>("conflicting-duplicates") {};
@@ -92,6 +102,16 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   /** The namespace of the subject's one Flink timer. */
   private static final int SUBJECT_TIMER = 0;
   private static final int PRELUDE_NAMESPACE = -2;
+  public static final String LATE_RULES_VERSIONS = "lateRulesVersions";
+  private static final Logger LOG = LoggerFactory.getLogger(SubjectStage.class);
+  /** The versions of the rules a stage has taken, for every subtask alike (broadcast state). */
+  static final MapStateDescriptor<Integer, RulesVersion> VERSIONS = org.probity.jobs.versions.RulesAt.VERSIONS;
+
+  /** How a stage's rules are built from one version of the rules (the same code, another config). */
+  @FunctionalInterface
+  public interface Rebuild<E extends SpecificRecordBase, OUT> extends java.io.Serializable {
+    Builder<E, OUT> rules(ProbityConfig config);
+  }
 
   /** A rule handing events to another stage, by a side output. */
   public record Feed<E, X>(OutputTag<X> tag, SubjectRule<E, X> rule) implements java.io.Serializable {}
@@ -104,8 +124,22 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   private final SubjectRule<E, E> prelude;
   private final List<SubjectRule<E, OUT>> rules;
   private final List<Feed<E, ?>> feeds;
+  /** The rules versions known when the job was built, and how to build this stage's rules for another; null: one version. */
+  private final RulesHistory history;
+  private final Rebuild<E, OUT> rebuild;
 
   private transient InternalTimerService<Integer> timers;
+  /** The stage's rules per version, in the order of their effectiveFrom; the first judges everything before the second. */
+  private transient List<Parts<E, OUT>> versions;
+  private transient RulesHistory known;
+  private transient org.apache.flink.api.common.state.BroadcastState<Integer, RulesVersion> versionState;
+  /** Up to which instant the stage has woken its subjects for the versions that take effect (per subtask). */
+  private transient ListState<Long> switchedState;
+  private transient long switchedThrough;
+  private transient boolean anyRuleWakes;
+  private transient Counter lateVersions;
+  /** The version whose rules are judging now, stamped on their alerts. */
+  private transient Parts<E, OUT> judging;
   private transient PendingEvents<E> pending;
   private transient ListState<Tuple2<Long, E>> pendingState;
   private transient ValueState<SeenEvents> seen;
@@ -130,13 +164,19 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   private transient Collector<?>[] feedOuts;
 
   private SubjectStage(Class<E> type, Dedup dedup, SubjectRule<E, E> prelude, List<SubjectRule<E, OUT>> rules,
-      List<Feed<E, ?>> feeds) {
+      List<Feed<E, ?>> feeds, RulesHistory history, Rebuild<E, OUT> rebuild) {
     this.type = type;
     this.dedup = dedup;
     this.prelude = prelude;
     this.rules = List.copyOf(rules);
     this.feeds = List.copyOf(feeds);
+    this.history = history;
+    this.rebuild = rebuild;
   }
+
+  /** One version's instances of the stage's rules (the same rules, built from that version's config). */
+  private record Parts<E, OUT>(int version, long from, SubjectRule<E, E> prelude, List<SubjectRule<E, OUT>> rules,
+      List<Feed<E, ?>> feeds) {}
 
   public static <E extends SpecificRecordBase, OUT> Builder<E, OUT> of(Class<E> type) {
     return new Builder<>(type);
@@ -149,9 +189,22 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     private SubjectRule<E, E> prelude;
     private final List<SubjectRule<E, OUT>> rules = new ArrayList<>();
     private final List<Feed<E, ?>> feeds = new ArrayList<>();
+    private RulesHistory history;
+    private Rebuild<E, OUT> rebuild;
 
     private Builder(Class<E> type) {
       this.type = type;
+    }
+
+    /**
+     * Rules that change at runtime: the stage judges each instant by the version of {@code history}
+     * in force then (and by versions arriving on its second input, the rules topic), building each
+     * version's rules with {@code rebuild}; this builder's rules are version 1's.
+     */
+    public Builder<E, OUT> versioned(RulesHistory history, Rebuild<E, OUT> rebuild) {
+      this.history = history;
+      this.rebuild = rebuild;
+      return this;
     }
 
     public Builder<E, OUT> deduplicate(long retentionMillis, String sourceTopic) {
@@ -179,7 +232,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     }
 
     public SubjectStage<E, OUT> build() {
-      return new SubjectStage<>(type, dedup, prelude, rules, feeds);
+      return new SubjectStage<>(type, dedup, prelude, rules, feeds, history, rebuild);
     }
   }
 
@@ -222,6 +275,18 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     pending = new PendingEvents<>();
     pendingState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("pending-events",
         new TupleTypeInfo<>(Types.LONG, TypeInformation.of(type))));
+    versionState = context.getOperatorStateStore().getBroadcastState(VERSIONS);
+    switchedState = context.getOperatorStateStore().getUnionListState(
+        new ListStateDescriptor<>("rules-switched-through", Types.LONG));
+    switchedThrough = Long.MIN_VALUE;
+    if (context.isRestored()) {
+      // Each subtask's own mark; after a rescale the lowest (waking a subject twice for a version is harmless).
+      long lowest = Long.MAX_VALUE;
+      for (Long mark : switchedState.get()) {
+        lowest = Math.min(lowest, mark);
+      }
+      switchedThrough = lowest == Long.MAX_VALUE ? Long.MIN_VALUE : lowest;
+    }
     if (context.isRestored()) {
       @SuppressWarnings("unchecked")
       KeySelector<E, String> keys = (KeySelector<E, String>) getStateKeySelector1();
@@ -240,6 +305,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
     pendingState.update(pending.snapshot());
+    switchedState.update(List.of(switchedThrough));
   }
 
   @Override
@@ -253,6 +319,9 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     out = new Collector<>() {
       @Override
       public void collect(OUT record) {
+        if (history != null && record instanceof Alert alert) {
+          alert.setRulesVersion(judging.version());
+        }
         output.collect(reuse.replace(record, emitAt));
       }
 
@@ -270,9 +339,31 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
       }
       getMetricGroup().gauge(OPEN_SUBJECTS, (Gauge<Long>) () -> openSubjects);
     }
+    // The rules topic's input never holds the subjects' event time back, nor moves it: idle for good.
+    combinedWatermark.updateStatus(1, true);
+    lateVersions = getMetricGroup().counter(LATE_RULES_VERSIONS);
+    this.shared = shared;
+    known = history;
+    if (history != null) {
+      List<RulesVersion> restored = new ArrayList<>();
+      versionState.immutableEntries().forEach(e -> restored.add(e.getValue()));
+      restored.sort(Comparator.comparingInt(RulesVersion::getVersion));
+      for (RulesVersion v : restored) {
+        take(v);
+      }
+    }
+    versions = new ArrayList<>();
+    versions.add(new Parts<>(1, Long.MIN_VALUE, prelude, rules, feeds));
+    if (known != null) {
+      for (RulesHistory.Version v : known.versions().subList(1, known.versions().size())) {
+        Parts<E, OUT> parts = build(v);
+        if (parts != null) {
+          versions.add(parts);
+        }
+      }
+    }
     if (prelude != null) {
       preludeContext = new RuleContext(PRELUDE_NAMESPACE);
-      prelude.open(new Runtime(prelude, shared));
       preludeOut = new Collector<>() {
         @Override
         public void collect(E event) {
@@ -290,7 +381,6 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     ruleContexts = new ArrayList<>();
     for (int i = 0; i < rules.size(); i++) {
       ruleContexts.add(new RuleContext(i));
-      rules.get(i).open(new Runtime(rules.get(i), shared));
     }
     feedContexts = new ArrayList<>();
     feedOuts = new Collector<?>[feeds.size()];
@@ -298,6 +388,143 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
       feedContexts.add(new RuleContext(rules.size() + i));
       feeds.get(i).rule().open(new Runtime(feeds.get(i).rule(), shared));
       feedOuts[i] = sideOutput(feeds.get(i).tag());
+    }
+    for (Parts<E, OUT> parts : versions) {
+      openRules(parts);
+    }
+    judging = versions.get(0);
+  }
+
+  private transient MetricGroup shared;
+
+  private void openRules(Parts<E, OUT> parts) throws Exception {
+    if (parts.prelude() != null) {
+      parts.prelude().open(new Runtime(parts.prelude(), shared));
+    }
+    for (SubjectRule<E, OUT> rule : parts.rules()) {
+      rule.open(new Runtime(rule, shared));
+    }
+    if (parts != versions.get(0)) {
+      for (Feed<E, ?> feed : parts.feeds()) {
+        feed.rule().open(new Runtime(feed.rule(), shared));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rules versions
+
+  /** Takes a version into the known history; false (logged) if it is already known or cannot be applied. */
+  private boolean take(RulesVersion v) {
+    if (known.has(v)) {
+      return false;
+    }
+    try {
+      known = known.accept(v);
+      return true;
+    } catch (ConfigException e) {
+      // The job's rules-topic reader dead-letters what it refuses; a stage never sees that here.
+      LOG.error("{}: rules version {} not applied: {}", getOperatorName(), v.getVersion(), e.getMessage());
+      return false;
+    }
+  }
+
+  /** This stage's rules for version {@code v}; null (logged) if they are not the same rules in the same order. */
+  private Parts<E, OUT> build(RulesHistory.Version v) {
+    Builder<E, OUT> b = rebuild.rules(v.config());
+    boolean same = b.rules.size() == rules.size() && b.feeds.size() == feeds.size()
+        && (b.prelude == null) == (prelude == null);
+    for (int i = 0; same && i < rules.size(); i++) {
+      same = b.rules.get(i).stateName().equals(rules.get(i).stateName());
+    }
+    if (!same) {
+      LOG.error("{}: rules version {} builds other rules than the job started with; not applied",
+          getOperatorName(), v.version());
+      return null;
+    }
+    return new Parts<>(v.version(), v.effectiveFrom(), b.prelude, b.rules, b.feeds);
+  }
+
+  /** The stage's rules in force at instant {@code t}. */
+  private Parts<E, OUT> partsAt(long t) {
+    for (int i = versions.size() - 1; i > 0; i--) {
+      if (versions.get(i).from() <= t) {
+        return versions.get(i);
+      }
+    }
+    return versions.get(0);
+  }
+
+  /** The instant of the next version to take effect after {@code after}, or MAX_VALUE. */
+  private long nextSwitchAfter(long after) {
+    for (Parts<E, OUT> p : versions) {
+      if (p.from() > after) {
+        return p.from();
+      }
+    }
+    return Long.MAX_VALUE;
+  }
+
+  /** A version from the rules topic (every subtask gets every version). */
+  @Override
+  public void processElement2(StreamRecord<RulesVersion> record) throws Exception {
+    RulesVersion v = record.getValue();
+    if (known == null || !take(v)) {
+      return;
+    }
+    versionState.put(v.getVersion(), v);
+    Parts<E, OUT> parts = build(known.latest());
+    if (parts == null) {
+      return;
+    }
+    openRules(parts);
+    versions.add(parts);
+    long watermark = timers.currentWatermark();
+    LOG.info("{}: rules version {} judges from {}", getOperatorName(), v.getVersion(), v.getEffectiveFrom());
+    if (parts.from() <= watermark) {
+      // Published after its instant had passed here: what was judged stays judged; from now on it holds.
+      lateVersions.inc();
+      LOG.warn("{}: rules version {} arrived after its effectiveFrom {} had passed (watermark {}); it judges"
+          + " from now on", getOperatorName(), v.getVersion(), v.getEffectiveFrom(), Instant.ofEpochMilli(watermark));
+      wake(parts, watermark + 1);
+      switchedThrough = Math.max(switchedThrough, parts.from());
+    }
+  }
+
+  /**
+   * The version {@code parts} takes effect at {@code at}: every subject with a deadline is woken so
+   * its rules re-judge it by the new version (a deadline the version moves, a ladder it changes).
+   */
+  private void wake(Parts<E, OUT> parts, long at) throws Exception {
+    List<Object> keys;
+    try (var stream = getKeyedStateBackend().getKeys("rule-deadlines", VoidNamespace.INSTANCE)) {
+      keys = stream.collect(java.util.stream.Collectors.toList());
+    }
+    judging = parts;
+    emitAt = at;
+    for (Object key : keys) {
+      setCurrentKey(key);
+      for (int i = 0; i < parts.rules().size(); i++) {
+        RuleContext ctx = ruleContexts.get(i);
+        ctx.timestamp = at;
+        parts.rules().get(i).onRulesChanged(at, ctx, out);
+      }
+    }
+  }
+
+  @Override
+  public void processElement1(StreamRecord<E> record) throws Exception {
+    processElement(record);
+  }
+
+  /** The rules topic's input carries no event time: its watermarks and idleness are not the subjects'. */
+  @Override
+  public void processWatermark2(Watermark mark) {}
+
+  @Override
+  protected void processWatermarkStatus(WatermarkStatus status, int index) throws Exception {
+    if (index == 0) {
+      super.processWatermarkStatus(status, index);
     }
   }
 
@@ -335,9 +562,19 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   @Override
   public void processWatermark(Watermark mark) throws Exception {
     long watermark = mark.getTimestamp();
-    while (!pending.isEmpty() && pending.nextAt() <= watermark) {
-      long t = pending.nextAt();
+    while (true) {
+      long nextEvent = pending.isEmpty() ? Long.MAX_VALUE : pending.nextAt();
+      long nextSwitch = nextSwitchAfter(switchedThrough);
+      long t = Math.min(nextEvent, nextSwitch);
+      if (t > watermark || t == Long.MAX_VALUE) {
+        break;
+      }
       advanceTimers(t - 1);
+      if (t == nextSwitch) {
+        // Before the events of its instant: a version judges from its effectiveFrom on.
+        wake(partsAt(t), t);
+        switchedThrough = t;
+      }
       while (!pending.isEmpty() && pending.nextAt() == t) {
         PendingEvents.Pending<E> p = pending.poll();
         setCurrentKey(p.key());
@@ -358,9 +595,10 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     long own = eventTime(event);
     long t = own < at ? own : at;
     emitAt = at;
-    if (prelude != null) {
+    judging = partsAt(t);
+    if (judging.prelude() != null) {
       preludeContext.timestamp = t;
-      prelude.processInOrder(event, preludeContext, preludeOut);
+      judging.prelude().processInOrder(event, preludeContext, preludeOut);
     } else {
       dispatch(event, t);
     }
@@ -368,11 +606,13 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
 
   @SuppressWarnings("unchecked")
   private void dispatch(E event, long t) throws Exception {
+    List<SubjectRule<E, OUT>> rules = judging.rules();
     for (int i = 0; i < rules.size(); i++) {
       RuleContext ctx = ruleContexts.get(i);
       ctx.timestamp = t;
       rules.get(i).processInOrder(event, ctx, out);
     }
+    List<Feed<E, ?>> feeds = judging.feeds();
     for (int i = 0; i < feeds.size(); i++) {
       RuleContext ctx = feedContexts.get(i);
       ctx.timestamp = t;
@@ -411,20 +651,21 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   @SuppressWarnings("unchecked")
   private void fire(long time, int namespace) throws Exception {
     emitAt = time;
+    judging = partsAt(time);
     if (namespace == DEDUP_NAMESPACE) {
       expire(time);
     } else if (namespace == PRELUDE_NAMESPACE) {
       preludeContext.timestamp = time;
-      prelude.onTime(time, preludeContext, preludeOut);
+      judging.prelude().onTime(time, preludeContext, preludeOut);
     } else if (namespace < rules.size()) {
       RuleContext ctx = ruleContexts.get(namespace);
       ctx.timestamp = time;
-      rules.get(namespace).onTime(time, ctx, out);
+      judging.rules().get(namespace).onTime(time, ctx, out);
     } else {
       int i = namespace - rules.size();
       RuleContext ctx = feedContexts.get(i);
       ctx.timestamp = time;
-      ((SubjectRule<E, Object>) feeds.get(i).rule()).onTime(time, ctx, (Collector<Object>) feedOuts[i]);
+      ((SubjectRule<E, Object>) judging.feeds().get(i).rule()).onTime(time, ctx, (Collector<Object>) feedOuts[i]);
     }
   }
 

@@ -131,8 +131,8 @@ public final class RulesHistory implements Serializable {
       throw new ConfigException(name + ": effectiveFrom " + candidate.getEffectiveFrom() + " is before version "
           + latest().version() + "'s (" + Instant.ofEpochMilli(latest().effectiveFrom()) + "); versions take effect in order");
     }
-    ProbityConfig config = RulesFile.parse(candidate.getRules(), name);
-    String change = restartOnly(first().config(), config);
+    ProbityConfig config = RulesFile.parseVersion(candidate.getRules(), name);
+    String change = restartOnly(latest().config(), config);
     if (change != null) {
       throw new ConfigException(name + ": " + change);
     }
@@ -143,36 +143,40 @@ public final class RulesHistory implements Serializable {
   }
 
   /**
-   * The first field {@code next} changes that a running job cannot take (it is compiled into the
-   * dataflow at start), as "field: why", or null. These change with a restart: the engine of 三审三签
-   * (which operators run), its window (the CEP pattern's), the de-duplication and 三重一大 join
-   * retention (the ages their state is kept to), the time zone and holiday files (paths on the
-   * machine that starts the job; a published version states its days under {@code calendar.days}).
+   * The first field {@code next} changes that a running job cannot take, as "field: why", or null.
+   * These shape the dataflow at start: the engine of 三审三签 (which operators run) and its window
+   * (the CEP pattern's); the de-duplication, 三重一大 join and alert retention (the ages their state
+   * is kept to); the fiscal year's first month (a key of split purchases); the time zone (every
+   * clock of the running job); and the integrity index's parameters (scores already published).
+   * Everything else — every other parameter, the item catalogue, people and authority limits,
+   * related parties, unit thresholds and signing chains, the calendar's days — changes at runtime.
    */
   public static String restartOnly(ProbityConfig start, ProbityConfig next) {
+    String why = " changes only with a restart (";
     if (!start.zone().equals(next.zone())) {
-      return "calendar.zone: changes only with a restart (every working-day clock of the running job counts in "
-          + start.zone() + ")";
-    }
-    if (!start.holidayFiles().equals(next.holidayFiles())) {
-      return "calendar.holidayFiles: a published version cannot name files (they are paths on the machine that"
-          + " starts the job); state the days under calendar.days";
+      return "calendar.zone:" + why + "every working-day clock of the running job counts in " + start.zone() + ")";
     }
     if (start.dedupRetentionDays() != next.dedupRetentionDays()) {
-      return "parameters.dedupRetentionDays: changes only with a restart (the subjects' seen eventIds are kept"
-          + " to the start's " + start.dedupRetentionDays() + " days)";
+      return "parameters.dedupRetentionDays:" + why + "the subjects' seen eventIds are kept to the start's "
+          + start.dedupRetentionDays() + " days)";
     }
     PaymentParameters a = start.payment();
     PaymentParameters b = next.payment();
     if (a.signatureChainEngine() != b.signatureChainEngine()) {
-      return "parameters.payment.signatureChainEngine: changes only with a restart (it chooses the operators)";
+      return "parameters.payment.signatureChainEngine:" + why + "it chooses the operators)";
     }
     if (a.signatureWindowDays() != b.signatureWindowDays()) {
-      return "parameters.payment.signatureWindowDays: changes only with a restart (it is the CEP pattern's window)";
+      return "parameters.payment.signatureWindowDays:" + why + "it is the CEP pattern's window)";
     }
     if (a.decisionRetentionDays() != b.decisionRetentionDays()) {
-      return "parameters.payment.decisionRetentionDays: changes only with a restart (the 三重一大 join keeps"
-          + " decisions to the start's " + a.decisionRetentionDays() + " days)";
+      return "parameters.payment.decisionRetentionDays:" + why + "the 三重一大 join keeps decisions to the start's "
+          + a.decisionRetentionDays() + " days)";
+    }
+    if (start.procurement().fiscalYearStartMonth() != next.procurement().fiscalYearStartMonth()) {
+      return "parameters.procurement.fiscalYearStartMonth:" + why + "it keys the category-year split purchases)";
+    }
+    if (!start.index().equals(next.index())) {
+      return "parameters.index:" + why + "the integrity index's scores and retention are computed as at start)";
     }
     return null;
   }

@@ -78,7 +78,7 @@ public final class SignatureChainBench {
     for (Backend backend : Backend.values()) {
       Map<String, Supplier<OneInputStreamOperator<PaymentEvent, Alert>>> impls = new LinkedHashMap<>();
       impls.put("cep", () -> cep(parameters));
-      impls.put("keyed", () -> SubjectStage.<PaymentEvent, Alert>of(PaymentEvent.class).rule(new KeyedSignatureChain(parameters)).build());
+      impls.put("keyed", () -> SubjectStage.<PaymentEvent, Alert>of(PaymentEvent.class).rule(new KeyedSignatureChain(config)).build());
       Map<String, long[]> rates = new LinkedHashMap<>();
       for (String impl : impls.keySet()) {
         time(impls.get(impl), backend, input);

@@ -95,10 +95,10 @@ class RulesFileTest {
             "r.yaml: parameters.procurement.tenderThresholdFen: must be a whole number of fen ≥ 0, got -5"),
         Arguments.of("units: [{id: U1}]\npeople: [{id: P1, unitId: U1, role: DEPUTY}, {id: P2, unitId: U1, role: BOSS}]",
             "r.yaml: people[1].role: must be one of CLERK, REVIEWER, APPROVER, BUYER, MEMBER, DEPUTY, DISCIPLINE, "
-                + "PRINCIPAL, got \"BOSS\""),
+                + "PRINCIPAL, FINANCE, got \"BOSS\""),
         Arguments.of("people: [{id: P1, unitId: U1, role: principal}]",
             "r.yaml: people[0].role: must be one of CLERK, REVIEWER, APPROVER, BUYER, MEMBER, DEPUTY, DISCIPLINE, "
-                + "PRINCIPAL, got \"principal\""),
+                + "PRINCIPAL, FINANCE, got \"principal\""),
         Arguments.of("parameters: {payment: {largeFundsThresholdFen: 1000000000000001}}",
             "r.yaml: parameters.payment.largeFundsThresholdFen: must be at most 1000000000000000 fen (10^15, "
                 + "the contract's largest amount), got 1000000000000001"),

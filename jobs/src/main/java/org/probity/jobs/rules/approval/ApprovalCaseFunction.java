@@ -158,6 +158,28 @@ final class ApprovalCaseFunction extends SubjectRule<ApprovalEvent, Alert> {
     }
   }
 
+  /**
+   * A new version of the rules takes effect at {@code at}: the case's ladder and suspension limit
+   * are judged by it from then on. Its limit stays the one it was received under (the item's
+   * promised days as at 受理, plus extensions); what a version moves is the warning and red-card
+   * steps, the suspension limits and the working days (a newly published year's holidays). A step
+   * the new version places before {@code at} is raised now, dated by that instant; the rest are
+   * re-armed.
+   */
+  @Override
+  protected void onRulesChanged(long at, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+    CaseState s = cases.value();
+    if (s == null) {
+      return;
+    }
+    String caseId = ctx.getCurrentKey();
+    boolean raised = ladder.fireDue(caseId, s, at - 1, out);
+    raised |= suspensionAbuse.fireDue(caseId, s, at - 1, out);
+    if (schedule(caseId, s, ctx.timerService(), s.expiryTimer) || raised) {
+      cases.update(s);
+    }
+  }
+
   /** When a case that never ends is forgotten: [caseRetentionDays] after its last event. */
   private long retentionEnd(CaseState s) {
     return s.lastEventAt + parameters.caseRetentionDays() * DAY_MILLIS;

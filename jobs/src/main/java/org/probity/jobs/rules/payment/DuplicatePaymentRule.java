@@ -61,9 +61,9 @@ public final class DuplicatePaymentRule implements Rule {
   @Override
   public void addTo(Subjects subjects, ProbityConfig config) {
     subjects.vouchers().feed(PAYMENTS, new Screen());
-    subjects.downstream(stages -> Subjects.keyedStage(Subjects.feed(stages.vouchers(), PAYMENTS),
+    subjects.downstream(stages -> subjects.keyedStage(Subjects.feed(stages.vouchers(), PAYMENTS),
         DuplicatePaymentRule::key,
-        SubjectStage.<PaymentEvent, Alert>of(PaymentEvent.class).rule(new Detect(config)).build(),
+        rules -> SubjectStage.<PaymentEvent, Alert>of(PaymentEvent.class).rule(new Detect(rules)),
         "rule-payment-duplicate", "PAYMENT_DUPLICATE"));
   }
 

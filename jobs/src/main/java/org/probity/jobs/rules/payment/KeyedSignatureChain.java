@@ -8,7 +8,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
-import org.probity.jobs.config.PaymentParameters;
+import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.rules.SubjectRule;
 import org.probity.schema.Alert;
 import org.probity.schema.PaymentEvent;
@@ -30,11 +30,13 @@ import org.probity.schema.PaymentEvent;
 public final class KeyedSignatureChain extends SubjectRule<PaymentEvent, Alert> {
   private static final long serialVersionUID = 1L;
   private final long windowMillis;
+  private final ProbityConfig config;
   private transient ListState<PaymentEvent> signatures;
   private transient ValueState<Long> pruneAt;
 
-  public KeyedSignatureChain(PaymentParameters parameters) {
-    this.windowMillis = parameters.signatureWindowDays() * 86_400_000L;
+  public KeyedSignatureChain(ProbityConfig config) {
+    this.windowMillis = config.payment().signatureWindowDays() * 86_400_000L;
+    this.config = config;
   }
 
   @Override
@@ -59,7 +61,7 @@ public final class KeyedSignatureChain extends SubjectRule<PaymentEvent, Alert> 
             live.add(s);
           }
         }
-        SignatureChainRule.judge(live, e).forEach(out::collect);
+        SignatureChainRule.judge(live, e, config.signingChain(e.getUnitId())).forEach(out::collect);
         clear(ctx);
       }
       case REJECTED -> clear(ctx);

@@ -24,6 +24,9 @@ import org.probity.jobs.alert.Alerts;
 import org.probity.jobs.alert.Money;
 import org.probity.jobs.alert.RuleId;
 import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.versions.RulesAt;
+import org.probity.jobs.versions.RulesHistory;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.probity.jobs.rules.ReferenceGaps;
 import org.probity.jobs.rules.Rule;
 import org.probity.schema.Alert;
@@ -57,8 +60,8 @@ import org.probity.schema.SubjectType;
  * Raising UNKNOWN_DECISION at once rather than waiting for a decision that may never come keeps a
  * made-up reference visible in real time; the resolution tells the case system what happened next.
  *
- * <p>An event-time join of the payment and decision streams keyed by unit and decisionRef (payments
- * without one key on the unit alone), decided on the watermark, not on arrival: a payment is judged
+ * <p>NO_DECISION_REF needs no join: the voucher's stage raises it ({@link NoDecisionRef}). The
+ * rest is an event-time join of the payment and decision streams keyed by unit and decisionRef, decided on the watermark, not on arrival: a payment is judged
  * when the watermark passes its time, so every decision made up to then has arrived (within the
  * out-of-orderness bound) however the two streams interleave; a decision is applied to the payments
  * still waiting for it when the watermark passes the decision. At one instant decisions go first.
@@ -99,20 +102,47 @@ public final class LargeWithoutDecisionRule implements Rule {
 
   @Override
   public void addTo(Subjects subjects, ProbityConfig config) {
+    subjects.vouchers().rule(new NoDecisionRef(config));
     subjects.vouchers().feed(LARGE, new LargePayments(config));
     subjects.meetings().feed(DECIDED,
         org.probity.jobs.rules.Screen.of("collective-decisions", d -> d.getAction() == DecisionAction.DECIDED));
-    subjects.downstream(stages -> Subjects.feed(stages.vouchers(), LARGE)
-        .connect(Subjects.feed(stages.meetings(), DECIDED))
-        .keyBy(LargeWithoutDecisionRule::key, LargeWithoutDecisionRule::key, Types.STRING)
-        .process(new Join(config), TypeInformation.of(Alert.class))
-        .uid("rule-payment-large-without-decision")
-        .name("PAYMENT_LARGE_WITHOUT_DECISION"));
+    subjects.downstream(stages -> {
+      DataStream<Alert> joined = Subjects.feed(stages.vouchers(), LARGE)
+          .connect(Subjects.feed(stages.meetings(), DECIDED))
+          .keyBy(LargeWithoutDecisionRule::key, LargeWithoutDecisionRule::key, Types.STRING)
+          .process(new Join(config), TypeInformation.of(Alert.class))
+          .uid("rule-payment-large-without-decision")
+          .name("PAYMENT_LARGE_WITHOUT_DECISION");
+      // The join uses no parameter a version may change: its alerts carry the version in force at their instant.
+      RulesHistory history = subjects.history() != null ? subjects.history() : RulesHistory.startingWith(config, "");
+      return RulesAt.apply(joined, subjects.versions(), new StampVersion(history), TypeInformation.of(Alert.class))
+          .uid("rule-payment-large-without-decision-version")
+          .name("PAYMENT_LARGE_WITHOUT_DECISION rules version");
+    });
+  }
+
+  /** Stamps an alert with the rules version in force at its instant. */
+  static final class StampVersion extends RulesAt<Alert, Alert> {
+    private static final long serialVersionUID = 1L;
+
+    StampVersion(RulesHistory history) {
+      super(history);
+    }
+
+    @Override
+    protected long instantOf(Alert a) {
+      return a.getEventTime().toEpochMilli();
+    }
+
+    @Override
+    protected void judge(Alert a, RulesHistory.Version rules, Collector<Alert> out) {
+      a.setRulesVersion(rules.version());
+      out.collect(a);
+    }
   }
 
   static String key(PaymentEvent p) {
-    String ref = ref(p);
-    return ref == null ? p.getUnitId() : p.getUnitId() + '|' + ref;
+    return p.getUnitId() + '|' + ref(p);
   }
 
   static String key(DecisionEvent d) {
@@ -123,7 +153,37 @@ public final class LargeWithoutDecisionRule implements Rule {
     return p.getDecisionRef() == null || p.getDecisionRef().isBlank() ? null : p.getDecisionRef();
   }
 
-  /** PAID at or above the unit's large-funds threshold. */
+  /**
+   * {@code NO_DECISION_REF}: a large PAID citing no decision, judged in the voucher's stage by the
+   * threshold of the rules version in force at the payment (nothing to join).
+   */
+  static final class NoDecisionRef extends org.probity.jobs.rules.SubjectRule<PaymentEvent, Alert> {
+    private static final long serialVersionUID = 1L;
+    private final ProbityConfig config;
+
+    NoDecisionRef(ProbityConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    protected void openState() {}
+
+    @Override
+    protected void processInOrder(PaymentEvent e, Context ctx, Collector<Alert> out) {
+      if (e.getAction() != PaymentAction.PAID || e.getAmountFen() == null || ref(e) != null) {
+        return;
+      }
+      long threshold = config.largeFundsThresholdFen(e.getUnitId());
+      if (e.getAmountFen() >= threshold) {
+        out.collect(alert(NO_DECISION_REF, Severity.RED, e, e.getEventTime())
+            .evidence(e.getEventId())
+            .message(SignatureChainRule.voucher(e) + "达到三重一大大额资金标准" + Money.yuan(threshold) + "，未引用集体决策")
+            .build());
+      }
+    }
+  }
+
+  /** PAID at or above the unit's large-funds threshold, citing a decision: what the join judges. */
   static final class LargePayments extends org.probity.jobs.rules.Screen<PaymentEvent> {
     private static final long serialVersionUID = 1L;
     private final ProbityConfig config;
@@ -160,7 +220,7 @@ public final class LargeWithoutDecisionRule implements Rule {
             "no amountFen by its payment " + e.getEventId());
         return false;
       }
-      return e.getAmountFen() >= config.largeFundsThresholdFen(e.getUnitId());
+      return e.getAmountFen() >= config.largeFundsThresholdFen(e.getUnitId()) && ref(e) != null;
     }
   }
 
@@ -251,14 +311,6 @@ public final class LargeWithoutDecisionRule implements Rule {
     /** Judges a payment against the decisions known made by its time ({@code reached}: the watermark). */
     private void judge(PaymentEvent payment, long reached, Context ctx, Collector<Alert> out) throws Exception {
       String ref = ref(payment);
-      if (ref == null) {
-        out.collect(alert(NO_DECISION_REF, Severity.RED, payment, payment.getEventTime())
-            .evidence(payment.getEventId())
-            .message(SignatureChainRule.voucher(payment) + "达到三重一大大额资金标准"
-                + Money.yuan(config.largeFundsThresholdFen(payment.getUnitId())) + "，未引用集体决策")
-            .build());
-        return;
-      }
       List<DecisionEvent> inTime = sortedDecisions().stream()
           .filter(d -> !d.getEventTime().isAfter(payment.getEventTime())).toList();
       if (!inTime.isEmpty()) {
@@ -343,13 +395,14 @@ public final class LargeWithoutDecisionRule implements Rule {
       return known;
     }
 
-    private static Alerts.Builder alert(String reason, Severity severity, PaymentEvent payment, Instant at) {
-      return Alerts.of(RuleId.PAYMENT_LARGE_WITHOUT_DECISION, VERSION, reason)
-          .severity(severity)
-          .unit(payment.getUnitId())
-          .subject(SubjectType.VOUCHER, payment.getVoucherId())
-          .amountFen(payment.getAmountFen())
-          .eventTime(at);
-    }
+  }
+
+  private static Alerts.Builder alert(String reason, Severity severity, PaymentEvent payment, Instant at) {
+    return Alerts.of(RuleId.PAYMENT_LARGE_WITHOUT_DECISION, VERSION, reason)
+        .severity(severity)
+        .unit(payment.getUnitId())
+        .subject(SubjectType.VOUCHER, payment.getVoucherId())
+        .amountFen(payment.getAmountFen())
+        .eventTime(at);
   }
 }

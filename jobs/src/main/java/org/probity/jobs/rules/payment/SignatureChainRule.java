@@ -7,6 +7,10 @@ import org.probity.jobs.rules.Filtered;
 import org.probity.jobs.rules.Subjects;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.probity.jobs.versions.RulesAt;
+import org.probity.jobs.versions.RulesHistory;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -86,7 +90,7 @@ public final class SignatureChainRule implements Rule {
   public static final String MISSING_SIGNATURE = RuleId.PAYMENT_SIGNATURE_CHAIN.reason("MISSING_SIGNATURE");
   public static final String OUT_OF_ORDER = RuleId.PAYMENT_SIGNATURE_CHAIN.reason("OUT_OF_ORDER");
   public static final String SAME_SIGNER = RuleId.PAYMENT_SIGNATURE_CHAIN.reason("SAME_SIGNER");
-  /** The order of 三审三签. */
+  /** The order of 三审三签 in the contract: the chain of a unit that states none (parameters.payment.signingChain). */
   public static final List<SignerRole> CHAIN = List.of(SignerRole.DEPUTY, SignerRole.DISCIPLINE, SignerRole.PRINCIPAL);
 
   static final String SIGNING = "signing";
@@ -103,16 +107,21 @@ public final class SignatureChainRule implements Rule {
   }
 
   @Override
+  public String describe(ProbityConfig config, boolean stateInRocksDb) {
+    PaymentParameters.SignatureChainEngine engine = config.payment().signatureChainEngine().resolve(stateInRocksDb);
+    return "PAYMENT_SIGNATURE_CHAIN on " + (engine == PaymentParameters.SignatureChainEngine.KEYED
+        ? "the keyed engine" : "Flink CEP") + " (state " + (stateInRocksDb ? "in RocksDB" : "on the heap")
+        + (config.payment().signatureChainEngine() == PaymentParameters.SignatureChainEngine.AUTO
+            ? "; signatureChainEngine: cep or keyed in the rules file chooses)" : "; as the rules file asks)");
+  }
+
+  @Override
   public void addTo(Subjects subjects, ProbityConfig config) {
     PaymentParameters.SignatureChainEngine engine =
         config.payment().signatureChainEngine().resolve(subjects.stateInRocksDb());
-    System.err.println("probity: PAYMENT_SIGNATURE_CHAIN on " + (engine == PaymentParameters.SignatureChainEngine.KEYED
-        ? "the keyed engine" : "Flink CEP") + " (state " + (subjects.stateInRocksDb() ? "in RocksDB" : "on the heap")
-        + (config.payment().signatureChainEngine() == PaymentParameters.SignatureChainEngine.AUTO
-            ? "; signatureChainEngine: cep or keyed in the rules file chooses)" : "; as the rules file asks)"));
     if (engine == PaymentParameters.SignatureChainEngine.KEYED) {
       subjects.vouchers().rule(Filtered.only(e -> e.getAction() != PaymentAction.SUBMITTED,
-          new KeyedSignatureChain(config.payment())));
+          new KeyedSignatureChain(config)));
       return;
     }
     subjects.vouchers().feed(STEPS,
@@ -122,12 +131,55 @@ public final class SignatureChainRule implements Rule {
       DataStream<PaymentEvent> neverLate = Subjects.feed(stages.vouchers(), STEPS)
           .transform("restamp late payments", TypeInformation.of(PaymentEvent.class), new RestampLateEvents<>())
           .uid("rule-payment-signature-chain-restamp");
-      return CEP.pattern(DataStreamUtils.reinterpretAsKeyedStream(neverLate, PaymentEvent::getVoucherId, Types.STRING),
+      DataStream<Tuple2<PaymentEvent, PaymentEvent[]>> matches = CEP.pattern(
+              DataStreamUtils.reinterpretAsKeyedStream(neverLate, PaymentEvent::getVoucherId, Types.STRING),
               pattern(config.payment()), BY_EVENT_ID)
-          .process(new Judge(), TypeInformation.of(Alert.class))
+          .process(new Capture(), MATCH)
           .uid("rule-payment-signature-chain")
           .name("PAYMENT_SIGNATURE_CHAIN");
+      // The pattern captures the signing whatever the chain; the chain in force at the PAID judges it.
+      RulesHistory history = subjects.history() != null ? subjects.history() : RulesHistory.startingWith(config, "");
+      return RulesAt.apply(matches, subjects.versions(), new Verdict(history), TypeInformation.of(Alert.class))
+          .uid("rule-payment-signature-chain-verdict")
+          .name("PAYMENT_SIGNATURE_CHAIN verdict");
     });
+  }
+
+  /** A match: the PAID and the signing before it. */
+  static final TypeInformation<Tuple2<PaymentEvent, PaymentEvent[]>> MATCH = Types.TUPLE(
+      TypeInformation.of(PaymentEvent.class), Types.OBJECT_ARRAY(TypeInformation.of(PaymentEvent.class)));
+
+  /** Hands each match on, to be judged by the rules in force at its PAID. */
+  static final class Capture extends PatternProcessFunction<PaymentEvent, Tuple2<PaymentEvent, PaymentEvent[]>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void processMatch(Map<String, List<PaymentEvent>> match, Context ctx,
+        Collector<Tuple2<PaymentEvent, PaymentEvent[]>> out) {
+      out.collect(Tuple2.of(match.get(PAID).get(0), match.getOrDefault(SIGNING, List.of()).toArray(new PaymentEvent[0])));
+    }
+  }
+
+  /** The verdict on a match by the unit's chain in the rules version in force at the PAID. */
+  static final class Verdict extends RulesAt<Tuple2<PaymentEvent, PaymentEvent[]>, Alert> {
+    private static final long serialVersionUID = 1L;
+
+    Verdict(RulesHistory history) {
+      super(history);
+    }
+
+    @Override
+    protected long instantOf(Tuple2<PaymentEvent, PaymentEvent[]> match) {
+      return match.f0.getEventTime().toEpochMilli();
+    }
+
+    @Override
+    protected void judge(Tuple2<PaymentEvent, PaymentEvent[]> match, RulesHistory.Version rules, Collector<Alert> out) {
+      for (Alert a : SignatureChainRule.judge(List.of(match.f1), match.f0, rules.config().signingChain(match.f0.getUnitId()))) {
+        a.setRulesVersion(rules.version());
+        out.collect(a);
+      }
+    }
   }
 
   /**
@@ -144,29 +196,30 @@ public final class SignatureChainRule implements Rule {
         .within(Duration.ofDays(parameters.signatureWindowDays()));
   }
 
-  /** Turns each match into the alerts of its PAID. */
+  /** Turns each match into the alerts of its PAID under the contract's chain (for a harness or a benchmark). */
   public static final class Judge extends PatternProcessFunction<PaymentEvent, Alert> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public void processMatch(Map<String, List<PaymentEvent>> match, Context ctx, Collector<Alert> out) {
-      judge(match.getOrDefault(SIGNING, List.of()), match.get(PAID).get(0)).forEach(out::collect);
+      judge(match.getOrDefault(SIGNING, List.of()), match.get(PAID).get(0), CHAIN).forEach(out::collect);
     }
   }
 
   /**
    * The alerts of one payment, given the voucher's steps before it (in event-time order; only the
-   * SIGNED ones count).
+   * SIGNED ones count) and the roles that must sign it, in order ({@code chain}: the unit's 三审三签).
+   * A signature in a role the chain does not ask for neither fulfils nor breaks the order.
    */
-  public static List<Alert> judge(List<PaymentEvent> steps, PaymentEvent paid) {
+  public static List<Alert> judge(List<PaymentEvent> steps, PaymentEvent paid, List<SignerRole> chain) {
     List<PaymentEvent> signatures = steps.stream().filter(e -> e.getAction() == PaymentAction.SIGNED).toList();
     List<Alert> alerts = new ArrayList<>(1);
 
-    Set<SignerRole> missing = EnumSet.copyOf(CHAIN);
+    Set<SignerRole> missing = EnumSet.copyOf(chain);
     signatures.forEach(s -> missing.remove(s.getSignerRole()));
     if (!missing.isEmpty()) {
       alerts.add(alert(MISSING_SIGNATURE, Severity.RED, paid, signatures, signatures)
-          .message(voucher(paid) + "支付前缺少" + roleNames(CHAIN.stream().filter(missing::contains).toList())
+          .message(voucher(paid) + "支付前缺少" + roleNames(chain.stream().filter(missing::contains).toList())
               + "审签（三审三签）")
           .build());
     }
@@ -174,14 +227,17 @@ public final class SignatureChainRule implements Rule {
     int highestRank = -1;
     boolean outOfOrder = false;
     for (PaymentEvent s : signatures) {
-      int rank = CHAIN.indexOf(s.getSignerRole());
+      int rank = chain.indexOf(s.getSignerRole());
+      if (rank < 0) {
+        continue;
+      }
       outOfOrder |= rank < highestRank;
       highestRank = Math.max(highestRank, rank);
     }
     if (outOfOrder) {
       alerts.add(alert(OUT_OF_ORDER, Severity.YELLOW, paid, signatures, signatures)
           .message(voucher(paid) + "审签顺序为" + roleNames(signatures.stream().map(PaymentEvent::getSignerRole).toList(), "→")
-              + "，应为分管领导→纪委书记（纪检组长）→一把手")
+              + "，应为" + roleNames(chain, "→"))
           .build());
     }
 
@@ -192,7 +248,7 @@ public final class SignatureChainRule implements Rule {
         .map(Map.Entry::getKey).collect(Collectors.toCollection(LinkedHashSet::new));
     if (!twoRoles.isEmpty()) {
       List<PaymentEvent> theirs = signatures.stream().filter(s -> twoRoles.contains(s.getSignerId())).toList();
-      String who = twoRoles.stream().map(p -> p + "（" + roleNames(CHAIN.stream()
+      String who = twoRoles.stream().map(p -> p + "（" + roleNames(Arrays.stream(SignerRole.values())
           .filter(rolesBySigner.get(p)::contains).toList()) + "）").collect(Collectors.joining("、"));
       alerts.add(alert(SAME_SIGNER, Severity.RED, paid, theirs, theirs)
           .message(voucher(paid) + "由同一人以多种身份审签：" + who)

@@ -51,12 +51,12 @@ public final class SplitPurchaseRule implements Rule {
     ZoneId zone = config.zone();
     subjects.downstream(stages -> {
       DataStream<ProcurementEvent> purchases = Subjects.feed(stages.procurements(), PURCHASES);
-      DataStream<Alert> bySupplier = Subjects.keyedStage(purchases, SplitPurchaseRule::supplierKey,
-          SubjectStage.<ProcurementEvent, Alert>of(ProcurementEvent.class).rule(new SupplierWindowSplit(config)).build(),
+      DataStream<Alert> bySupplier = subjects.keyedStage(purchases, SplitPurchaseRule::supplierKey,
+          rules -> SubjectStage.<ProcurementEvent, Alert>of(ProcurementEvent.class).rule(new SupplierWindowSplit(rules)),
           "rule-procurement-split-supplier-window", "PROCUREMENT_SPLIT_PURCHASE SAME_SUPPLIER_WINDOW");
-      DataStream<Alert> byCategory = Subjects.keyedStage(purchases,
+      DataStream<Alert> byCategory = subjects.keyedStage(purchases,
           e -> categoryYearKey(e, zone, fiscalYearStartMonth),
-          SubjectStage.<ProcurementEvent, Alert>of(ProcurementEvent.class).rule(new CategoryYearSplit(config)).build(),
+          rules -> SubjectStage.<ProcurementEvent, Alert>of(ProcurementEvent.class).rule(new CategoryYearSplit(rules)),
           "rule-procurement-split-category-year", "PROCUREMENT_SPLIT_PURCHASE SAME_CATEGORY_YEAR");
       return bySupplier.union(byCategory);
     });

@@ -37,7 +37,7 @@ class KeyedSignatureChainTest {
 
   private KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> keyed() throws Exception {
     KeyedOneInputStreamOperatorTestHarness<String, PaymentEvent, Alert> h = new KeyedOneInputStreamOperatorTestHarness<>(
-        SubjectStage.<PaymentEvent, Alert>of(PaymentEvent.class).rule(new KeyedSignatureChain(parameters)).build(), PaymentEvent::getVoucherId, Types.STRING);
+        SubjectStage.<PaymentEvent, Alert>of(PaymentEvent.class).rule(new KeyedSignatureChain(org.probity.jobs.config.RulesFile.defaults())).build(), PaymentEvent::getVoucherId, Types.STRING);
     ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
     h.open();
     return h;
