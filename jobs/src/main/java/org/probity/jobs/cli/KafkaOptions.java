@@ -17,7 +17,7 @@ public final class KafkaOptions {
   @Spec(Spec.Target.MIXEE) CommandSpec spec;
 
   /** The contract's topics by the kind an operator names on {@code --topic KIND=NAME}. */
-  enum TopicKind { APPROVALS, PAYMENTS, PROCUREMENT, DECISIONS, ALERTS, UNIT_STATUS, DEADLETTER }
+  enum TopicKind { APPROVALS, PAYMENTS, PROCUREMENT, DECISIONS, ALERTS, UNIT_STATUS, DEADLETTER, RULES }
 
   @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT", description = "Kafka")
   String bootstrapServers;
@@ -35,7 +35,7 @@ public final class KafkaOptions {
 
   @Option(names = "--topic", paramLabel = "KIND=NAME", description = {
       "a topic's name instead of the contract's default; KIND is approvals, payments, procurement,",
-      "decisions, alerts, unit-status or deadletter (repeatable)"})
+      "decisions, alerts, unit-status, deadletter or rules (repeatable)"})
   void topic(Map<String, String> given) {
     for (Map.Entry<String, String> e : given.entrySet()) {
       TopicKind kind = Cli.choice(spec, "--topic", TopicKind.class, e.getKey());
@@ -56,6 +56,11 @@ public final class KafkaOptions {
       throw new ConfigException(command + ": " + (kafkaConfig != null ? "--kafka-config/" : "")
           + "--kafka-property: " + e.getMessage());
     }
+  }
+
+  /** The rules topic: the versions of the rules published while jobs run. */
+  String rulesTopic() {
+    return topics.getOrDefault(TopicKind.RULES, org.probity.jobs.versions.RulesTopic.DEFAULT);
   }
 
   /** The contract's defaults with the topics renamed and the client properties. */

@@ -22,6 +22,8 @@ import org.probity.connectors.ingest.IngestDecoder;
 import org.probity.connectors.ingest.IngestLimits;
 import org.probity.connectors.json.AvroJson;
 import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.versions.RulesHistory;
+import org.probity.jobs.versions.RulesHistoryFile;
 import org.probity.jobs.generate.TrafficGenerator;
 import org.probity.jobs.pipeline.ProbityOutputs;
 import org.probity.jobs.pipeline.ProbityPipeline;
@@ -92,6 +94,11 @@ final class ReplayCommand implements Callable<Integer> {
 
   int parallelism;
 
+  @Option(names = "--rules-history", paramLabel = "FILE", description = {
+      "the versions of the rules published on the rules topic (probity rules export), each judging",
+      "from its effectiveFrom: the day replays with the rules of that day (default: --rules alone)"})
+  Path rulesHistory;
+
   @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2", description = "(default ${DEFAULT-VALUE})")
   void parallelism(int v) {
     parallelism = Cli.range(spec, "--parallelism", v, 1, 256);
@@ -104,9 +111,19 @@ final class ReplayCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ProbityConfig config = ProbityJob.loadRules(rules);
+    RulesHistory history = RulesHistory.startingWith(config, ProbityJob.rulesText(rules));
+    if (rulesHistory != null) {
+      Cli.inputFile(spec, "--rules-history", rulesHistory);
+      RulesHistory.Built built = RulesHistory.of(RulesHistoryFile.read(rulesHistory, config.zone()), config,
+          ProbityJob.rulesText(rules));
+      built.refused().forEach(r -> err.println("replay: rules version " + r.version().getVersion()
+          + " is not applied (as the live job refused it): " + r.reason()));
+      history = built.history().withStructureOf(config);
+      err.println("replay: " + history.versions().size() + " versions of the rules from " + rulesHistory);
+    }
     // One fixed reference for the whole file, so the bound does not move while the replay runs.
     IngestLimits limits = IngestLimits.replay(Instant.now()).withMaxAhead(eventTime.maxAhead);
-    Result result = replay(config, events, until, eventTime.outOfOrderness, parallelism, limits, err);
+    Result result = replay(history, events, until, eventTime.outOfOrderness, parallelism, limits, err);
     AvroJson json = new AvroJson(config.zone());
     try (JsonLinesWriter w = new JsonLinesWriter(alertsOut, json)) {
       result.alerts().forEach(w::write);
@@ -143,19 +160,27 @@ final class ReplayCommand implements Callable<Integer> {
 
   static Result replay(ProbityConfig config, Path events, Instant until, Duration outOfOrderness, int parallelism,
       IngestLimits limits, PrintStream progress) throws Exception {
+    return replay(RulesHistory.startingWith(config, ""), events, until, outOfOrderness, parallelism, limits, progress);
+  }
+
+  /** The replay of {@code events} judged by the versions of {@code history}, each from its effectiveFrom. */
+  static Result replay(RulesHistory history, Path events, Instant until, Duration outOfOrderness, int parallelism,
+      IngestLimits limits, PrintStream progress) throws Exception {
     try (JobEnvironment.LocalCluster cluster = JobEnvironment.LocalCluster.start(parallelism,
         JobEnvironment.StateBackend.HASHMAP)) {
-      return replay(cluster.env(), config, events, until, outOfOrderness, limits, progress);
+      return replay(cluster.env(), history, events, until, outOfOrderness, limits, progress);
     }
   }
 
-  private static Result replay(StreamExecutionEnvironment env, ProbityConfig config, Path events, Instant until,
+  private static Result replay(StreamExecutionEnvironment env, RulesHistory history, Path events, Instant until,
       Duration outOfOrderness, IngestLimits limits, PrintStream progress) throws Exception {
     long started = System.nanoTime();
+    ProbityConfig config = history.first().config();
     IngestDecoder decoder = new IngestDecoder(new AvroJson(config.zone()), limits);
     ProbitySources sources = ProbitySources.jsonLines(new org.apache.flink.core.fs.Path(events.toUri()), decoder,
         outOfOrderness, until == null ? null : until.toEpochMilli());
-    ProbityOutputs outputs = ProbityPipeline.build(sources.events(env), config, RuleSet.all(), false);
+    ProbityOutputs outputs = ProbityPipeline.build(sources.events(env), history, null, RuleSet.all(), false,
+        java.util.Map.of());
     CloseableIterator<Alert> alertIt = outputs.alerts().collectAsync();
     CloseableIterator<DeadLetter> deadIt = outputs.deadLetters().collectAsync();
     CloseableIterator<UnitStatus> statusIt = outputs.unitStatus().collectAsync();

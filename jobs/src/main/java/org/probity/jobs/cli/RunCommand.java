@@ -22,6 +22,8 @@ import org.probity.connectors.kafka.KafkaConnectors;
 import org.probity.connectors.kafka.KafkaSettings;
 import org.probity.jobs.config.ConfigException;
 import org.probity.jobs.config.ProbityConfig;
+import org.probity.jobs.versions.RulesAtStart;
+import org.probity.jobs.versions.RulesTopic;
 import org.probity.jobs.pipeline.ProbityPipeline;
 import org.probity.jobs.pipeline.ProbitySinks;
 import org.probity.jobs.pipeline.ProbitySources;
@@ -174,18 +176,25 @@ public final class RunCommand implements Callable<Integer> {
   /** The typed settings of a run. {@code checkpointDir}: the base URI (null: in memory, nothing survives a restart). */
   public record Settings(KafkaSettings kafka, ProbityConfig config, Duration checkpointInterval, String checkpointDir,
       Duration outOfOrderness, Duration idleness, JobEnvironment.StateBackend stateBackend, int parallelism,
-      boolean stopAtLatest, String jobName, JobEnvironment.Restore restore, int maxRate, Duration maxAhead) {
+      boolean stopAtLatest, String jobName, JobEnvironment.Restore restore, int maxRate, Duration maxAhead,
+      String rulesTopic, String rulesText) {
 
+    /** {@code rulesText}: the rules file {@code config} was read from, published as version 1 to an empty rules topic (null: not published). */
     public Settings(KafkaSettings kafka, ProbityConfig config, Duration checkpointInterval, String checkpointDir,
         Duration outOfOrderness, Duration idleness, JobEnvironment.StateBackend stateBackend, int parallelism,
         boolean stopAtLatest) {
       this(kafka, config, checkpointInterval, checkpointDir, outOfOrderness, idleness, stateBackend, parallelism,
-          stopAtLatest, "probity", null, 0, IngestLimits.DEFAULT_MAX_AHEAD);
+          stopAtLatest, "probity", null, 0, IngestLimits.DEFAULT_MAX_AHEAD, RulesTopic.DEFAULT, null);
     }
 
     public Settings withRestore(JobEnvironment.Restore value) {
       return new Settings(kafka, config, checkpointInterval, checkpointDir, outOfOrderness, idleness, stateBackend,
-          parallelism, stopAtLatest, jobName, value, maxRate, maxAhead);
+          parallelism, stopAtLatest, jobName, value, maxRate, maxAhead, rulesTopic, rulesText);
+    }
+
+    public Settings withRules(String topic, String text) {
+      return new Settings(kafka, config, checkpointInterval, checkpointDir, outOfOrderness, idleness, stateBackend,
+          parallelism, stopAtLatest, jobName, restore, maxRate, maxAhead, topic, text);
     }
   }
 
@@ -205,12 +214,13 @@ public final class RunCommand implements Callable<Integer> {
     } else {
       settings = settings.withRestore(resumePoint(settings, err));
     }
-    err.println("probity run: job '" + settings.jobName() + "', " + describe(settings) + "; rules " + rulesVersion());
+    err.println("probity run: job '" + settings.jobName() + "', " + describe(settings) + "; rules file "
+        + rulesVersion() + ", versions on " + settings.rulesTopic());
     preflight(settings);
     Configuration conf = configuration(settings);
     if (!JobEnvironment.isLocal(conf)) {
       StreamExecutionEnvironment env = JobEnvironment.create(settings.parallelism(), conf);
-      defineWorkflow(env, settings);
+      defineWorkflow(env, settings, err);
       // Under flink run -d this returns once the cluster has the job; its id is what operators look for.
       org.apache.flink.core.execution.JobClient job = env.executeAsync(settings.jobName());
       submittedToCluster = true;
@@ -222,7 +232,7 @@ public final class RunCommand implements Callable<Integer> {
       err.println("probity run: Flink REST API at " + cluster.restAddress() + " (planned stop: probity stop "
           + "--rest-address " + cluster.restAddress().getAuthority() + " --job-name " + settings.jobName()
           + " --savepoint)");
-      defineWorkflow(cluster.env(), settings);
+      defineWorkflow(cluster.env(), settings, err);
       cluster.env().execute(settings.jobName());
       err.println("probity run: job '" + settings.jobName() + "' ended");
     }
@@ -253,7 +263,8 @@ public final class RunCommand implements Callable<Integer> {
       restore = new JobEnvironment.Restore(path, false);
     }
     return new Settings(kafka, config, checkpointInterval, checkpointDir == null ? null : checkpointDir.toString(),
-        eventTime.outOfOrderness, idleness, stateBackend, parallelism, stopAtLatest, jobName, restore, maxRate, eventTime.maxAhead);
+        eventTime.outOfOrderness, idleness, stateBackend, parallelism, stopAtLatest, jobName, restore, maxRate,
+        eventTime.maxAhead, kafkaOptions.rulesTopic(), ProbityJob.rulesText(rules));
   }
 
   /**
@@ -334,15 +345,23 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The production wiring: Kafka sources and sinks around {@link ProbityPipeline}. */
   public static void defineWorkflow(StreamExecutionEnvironment env, Settings s) {
+    defineWorkflow(env, s, System.err);
+  }
+
+  /**
+   * As above; the rules history is read whole from the rules topic first (so a restarted job and a
+   * replay know every version before their first event), and {@code err} says which version is in force.
+   */
+  public static void defineWorkflow(StreamExecutionEnvironment env, Settings s, PrintStream err) {
     // The wall clock at decode time bounds how far ahead an event may be dated.
     IngestDecoder decoder = new IngestDecoder(new AvroJson(s.config().zone()),
         IngestLimits.live().withMaxAhead(s.maxAhead()));
-    ProbitySources sources = ProbitySources.kafka(s.kafka(), decoder, s.outOfOrderness(), s.idleness(),
-        s.stopAtLatest(), s.maxRate());
+    ProbitySources sources = ProbitySources.withRules(ProbitySources.kafka(s.kafka(), decoder, s.outOfOrderness(),
+        s.idleness(), s.stopAtLatest(), s.maxRate()), s.kafka(), s.rulesTopic(), s.stopAtLatest());
     ProbityPipeline.defineWorkflow(env, sources,
         new ProbitySinks(KafkaConnectors.alertSink(s.kafka()), KafkaConnectors.deadLetterSink(s.kafka()),
             KafkaConnectors.unitStatusSink(s.kafka())),
-        s.config(), RuleSet.all(), true);
+        RulesAtStart.read(s.kafka().client(), s.rulesTopic(), s.config(), s.rulesText(), err), RuleSet.all(), true);
   }
 
   private URI absoluteUri(String option, String v) {

@@ -48,7 +48,7 @@ final class TopicsCommand implements Callable<Integer> {
 
   @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
       description = {"Creates the topics that do not exist and checks those that do (partitions, replication,",
-          "cleanup.policy=compact for unit status); names every topic and what it found."})
+          "cleanup.policy=compact for unit status and the rules); names every topic and what it found."})
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin KafkaOptions kafka = new KafkaOptions();
@@ -97,6 +97,9 @@ final class TopicsCommand implements Callable<Integer> {
             .configs(Map.of("cleanup.policy", "compact")));
         // Dead letters are rare and read in order by whoever repairs them: one partition.
         wanted.put(s.deadLetterTopic(), new NewTopic(s.deadLetterTopic(), 1, rf));
+        // Every version of the rules, read whole at each start: compacted by version, one partition (one order).
+        String rules = kafka.rulesTopic();
+        wanted.put(rules, new NewTopic(rules, 1, rf).configs(Map.of("cleanup.policy", "compact")));
         var existing = admin.listTopics().names().get();
         List<String> problems = new ArrayList<>();
         for (NewTopic t : wanted.values()) {
@@ -120,11 +123,11 @@ final class TopicsCommand implements Callable<Integer> {
           String policy = config.get("cleanup.policy").value();
           String line = "exists  " + t.name() + " (" + have + " partitions, replication " + copies + ", cleanup.policy="
               + policy + ")";
-          if (t.name().equals(s.unitStatusTopic()) && !policy.contains("compact")) {
+          if ((t.name().equals(s.unitStatusTopic()) || t.name().equals(rules)) && !policy.contains("compact")) {
             problems.add(t.name() + " must be compacted: kafka-configs --alter --entity-type topics --entity-name "
                 + t.name() + " --add-config cleanup.policy=compact");
           }
-          if (have < t.numPartitions()) {
+          if (have < t.numPartitions() && !t.name().equals(rules)) {
             problems.add(t.name() + " has " + have + " partitions, fewer than --partitions " + t.numPartitions()
                 + " (sources above " + have + " subtasks stay idle)");
           }

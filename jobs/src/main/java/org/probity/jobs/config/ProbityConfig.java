@@ -45,6 +45,22 @@ public record ProbityConfig(
     return procurement.tenderThresholdFen();
   }
 
+  /**
+   * This config with the fields that shape a job's dataflow taken from {@code start} (the rules
+   * file the job was started with; {@link org.probity.jobs.versions.RulesHistory#restartOnly}).
+   */
+  public ProbityConfig withStructureOf(ProbityConfig start) {
+    PaymentParameters p = payment;
+    PaymentParameters s = start.payment;
+    ProcurementParameters q = procurement;
+    return new ProbityConfig(start.zone, holidayFiles, calendarYears, start.dedupRetentionDays, approval,
+        new PaymentParameters(p.largeFundsThresholdFen(), p.duplicateWindowDays(), s.signatureWindowDays(),
+            s.decisionRetentionDays(), p.signingChain(), s.signatureChainEngine()),
+        new ProcurementParameters(q.tenderThresholdFen(), q.splitWindowDays(), start.procurement.fiscalYearStartMonth(),
+            q.closeBidsPercent(), q.changeOrderLimitPercent(), q.procurementRetentionDays(), q.yearEndGraceDays()),
+        decision, start.index, reference);
+  }
+
   /** The roles that must sign a voucher of the unit, in their order (三审三签): the unit's own chain, else the rule's. */
   public List<SignerRole> signingChain(String unitId) {
     ReferenceData.Unit unit = reference.unit(unitId);

@@ -74,6 +74,30 @@ public interface ProbitySources {
     };
   }
 
+  /** {@code events} with the rules topic {@code topic} read beside them, while the job runs. */
+  static ProbitySources withRules(ProbitySources events, KafkaSettings settings, String topic, boolean bounded) {
+    return new ProbitySources() {
+      @Override
+      public DataStream<Ingested> events(StreamExecutionEnvironment env) {
+        return events.events(env);
+      }
+
+      @Override
+      public DataStream<org.probity.jobs.versions.RulesRecord> rules(StreamExecutionEnvironment env) {
+        return env.fromSource(org.probity.jobs.versions.RulesTopic.source(settings.client(), settings.bootstrapServers(),
+                settings.groupId() + "-rules", topic, bounded),
+            org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(), "kafka " + topic)
+            .setParallelism(1)
+            .uid("source-rules");
+      }
+
+      @Override
+      public Map<EventStream, String> sourceNames() {
+        return events.sourceNames();
+      }
+    };
+  }
+
   /**
    * One JSON Lines file, read in order by one reader, with a watermark punctuated by the file's
    * records ({@link ReplayWatermarks}); the replay clock stops at {@code untilMillis} (null: the

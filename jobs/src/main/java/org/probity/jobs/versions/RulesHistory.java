@@ -20,8 +20,9 @@ import org.probity.schema.RulesVersion;
  * {@code t}; versions and their instants only grow, so that is one version for every instant, the
  * same in a live run and in a replay with the same history.
  *
- * <p>A candidate that fails {@link #accept} is never applied: the job dead-letters it with the
- * message and keeps judging by the versions it has. Immutable; {@link #accept} returns a new history.
+ * <p>A candidate that fails {@link #admit} is never applied: the job dead-letters it with the
+ * message and keeps judging by the versions it has. Publishers check a candidate with the stricter
+ * {@link #accept}. Immutable; both return a new history.
  */
 public final class RulesHistory implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -71,12 +72,23 @@ public final class RulesHistory implements Serializable {
         continue;
       }
       try {
-        history = history.accept(v);
+        history = history.admit(v);
       } catch (ConfigException e) {
         refused.add(new Refused(v, e.getMessage()));
       }
     }
     return new Built(history, refused);
+  }
+
+  /**
+   * This history as a job started with {@code start} runs it: every version takes the fields that
+   * shape the dataflow ({@link #restartOnly}) from the rules file the job was started with, so a
+   * restart with a changed engine or retention applies it to the whole history, and a version
+   * published while the job runs must keep them.
+   */
+  public RulesHistory withStructureOf(ProbityConfig start) {
+    return new RulesHistory(versions.stream().map(v -> new Version(v.version(), v.effectiveFrom(), v.author(),
+        v.comment(), v.publishedAt(), v.rules(), v.config().withStructureOf(start))).toList());
   }
 
   /** Version 1 as a record of the topic, for a job that finds the topic empty. */
@@ -116,29 +128,46 @@ public final class RulesHistory implements Serializable {
   }
 
   /**
-   * This history with {@code candidate} appended, or a {@link ConfigException} whose one line says
-   * why it cannot be applied: not a complete valid rules file, not the next version, effective
-   * before the version in force, or a change to a field that shapes the job's dataflow ({@link
-   * #restartOnly}).
+   * This history with {@code candidate} appended, as a publisher must check it (the CLI, the
+   * console): or a {@link ConfigException} whose one line says why it cannot be applied: not a
+   * complete valid rules file, not the next version, effective before the version in force, or a
+   * change to a field that shapes the job's dataflow ({@link #restartOnly}), which a running job
+   * would not take.
    */
   public RulesHistory accept(RulesVersion candidate) {
+    ProbityConfig config = parse(candidate);
+    String change = restartOnly(latest().config(), config);
+    if (change != null) {
+      throw new ConfigException("rules version " + candidate.getVersion() + ": " + change);
+    }
+    return append(candidate, config);
+  }
+
+  /**
+   * This history with {@code candidate} appended as a running job takes it: as {@link #accept},
+   * but the fields that shape the dataflow stay the job's (a published value for them waits for a
+   * start with a rules file that states it).
+   */
+  public RulesHistory admit(RulesVersion candidate) {
+    return append(candidate, parse(candidate).withStructureOf(latest().config()));
+  }
+
+  private ProbityConfig parse(RulesVersion candidate) {
     String name = "rules version " + candidate.getVersion();
     if (candidate.getVersion() <= latest().version()) {
       throw new ConfigException(name + ": version must be above " + latest().version() + ", the latest in force");
     }
-    long from = candidate.getEffectiveFrom().toEpochMilli();
-    if (from < latest().effectiveFrom()) {
+    if (candidate.getEffectiveFrom().toEpochMilli() < latest().effectiveFrom()) {
       throw new ConfigException(name + ": effectiveFrom " + candidate.getEffectiveFrom() + " is before version "
           + latest().version() + "'s (" + Instant.ofEpochMilli(latest().effectiveFrom()) + "); versions take effect in order");
     }
-    ProbityConfig config = RulesFile.parseVersion(candidate.getRules(), name);
-    String change = restartOnly(latest().config(), config);
-    if (change != null) {
-      throw new ConfigException(name + ": " + change);
-    }
+    return RulesFile.parseVersion(candidate.getRules(), name);
+  }
+
+  private RulesHistory append(RulesVersion candidate, ProbityConfig config) {
     List<Version> more = new ArrayList<>(versions);
-    more.add(new Version(candidate.getVersion(), from, candidate.getAuthor(), candidate.getComment(),
-        candidate.getPublishedAt().toEpochMilli(), candidate.getRules(), config));
+    more.add(new Version(candidate.getVersion(), candidate.getEffectiveFrom().toEpochMilli(), candidate.getAuthor(),
+        candidate.getComment(), candidate.getPublishedAt().toEpochMilli(), candidate.getRules(), config));
     return new RulesHistory(more);
   }
 

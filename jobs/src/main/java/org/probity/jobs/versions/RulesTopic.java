@@ -74,6 +74,63 @@ public final class RulesTopic {
     }
   }
 
+  /** Creates {@code topic} (one partition, compacted) if it does not exist, as {@code probity topics create} would. */
+  public static void ensure(Properties client, String topic) {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(client)) {
+      if (admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).contains(topic)) {
+        return;
+      }
+      int brokers = admin.describeCluster().nodes().get(30, java.util.concurrent.TimeUnit.SECONDS).size();
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) Math.min(3, brokers))
+          .configs(Map.of("cleanup.policy", "compact")))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+        throw new IllegalStateException("rules topic " + topic + ": cannot create: " + e.getCause().getMessage(), e);
+      }
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("rules topic " + topic + ": Kafka did not answer within 30 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * The job's reader of {@code topic}: every record from the earliest (the versions the job knows
+   * already pass {@link RulesGate} silently), undecoded; with {@code bounded}, up to the end at start.
+   */
+  public static org.apache.flink.api.connector.source.Source<RulesRecord, ?, ?> source(Properties client,
+      String bootstrapServers, String groupId, String topic, boolean bounded) {
+    var builder = org.apache.flink.connector.kafka.source.KafkaSource.<RulesRecord>builder()
+        .setProperties(client)
+        .setBootstrapServers(bootstrapServers)
+        .setTopics(topic)
+        .setGroupId(groupId)
+        .setStartingOffsets(org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer.earliest())
+        .setDeserializer(new RulesDeserializer())
+        .setProperty("isolation.level", "read_committed");
+    if (bounded) {
+      builder.setBounded(org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer.latest());
+    }
+    return builder.build();
+  }
+
+  /** Never throws: a record is handed on as bytes, and {@link RulesGate} judges it. */
+  static final class RulesDeserializer
+      implements org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema<RulesRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, org.apache.flink.util.Collector<RulesRecord> out) {
+      out.collect(RulesRecord.of(record.topic(), record.partition(), record.offset(), record.value()));
+    }
+
+    @Override
+    public org.apache.flink.api.common.typeinfo.TypeInformation<RulesRecord> getProducedType() {
+      return org.apache.flink.api.common.typeinfo.TypeInformation.of(RulesRecord.class);
+    }
+  }
+
   /** Publishes {@code version} (keyed by its number) and waits until the broker has it. */
   public static void publish(Properties client, String topic, RulesVersion version) {
     Properties p = new Properties();
