@@ -25,21 +25,43 @@ import org.probity.schema.Alert;
  */
 public final class KafkaAlerts {
   /** One alert record as a case system sees it, reduced to the fields the ground truth fixes. */
-  public record Seen(String key, String alertId, String ruleId, int ruleVersion, String reason, String severity,
-      String status, String unitId, String subjectType, String subjectId, List<String> personIds, Long amountFen,
-      long eventTime, List<String> evidence, int partition) {
+  public record Seen(String key, String alertId, String ruleId, int ruleVersion, int rulesVersion, String reason,
+      String severity, String status, String unitId, String subjectType, String subjectId, List<String> personIds,
+      Long amountFen, long eventTime, List<String> evidence, int partition) {
 
     public String comparable() {
-      return String.join("|", alertId, ruleId, Integer.toString(ruleVersion), reason, severity, status, unitId,
-          subjectType, subjectId, personIds.toString(), String.valueOf(amountFen), Long.toString(eventTime),
-          evidence.toString());
+      return String.join("|", alertId, ruleId, Integer.toString(ruleVersion), Integer.toString(rulesVersion), reason,
+          severity, status, unitId, subjectType, subjectId, personIds.toString(), String.valueOf(amountFen),
+          Long.toString(eventTime), evidence.toString());
     }
   }
 
   private KafkaAlerts() {}
 
+  /** An alert record as a case system would see it, from a replay's output rather than the topic. */
+  public static Seen of(Alert a) {
+    return new Seen(a.getAlertId(), a.getAlertId(), a.getRuleId(), a.getRuleVersion(), a.getRulesVersion(),
+        a.getReason(), a.getSeverity().name(), a.getStatus().name(), a.getUnitId(), a.getSubjectType().name(),
+        a.getSubjectId(), List.copyOf(a.getPersonIds()), a.getAmountFen(), a.getEventTime().toEpochMilli(),
+        List.copyOf(a.getEvidence()), -1);
+  }
+
+  /** The alert records of a JSON Lines file ({@code probity replay --alerts}). */
+  public static List<Seen> readJsonLines(Path file) throws IOException {
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    org.probity.connectors.json.AvroJson json = new org.probity.connectors.json.AvroJson(java.time.ZoneId.of("UTC"));
+    List<Seen> alerts = new ArrayList<>();
+    for (String line : java.nio.file.Files.readAllLines(file)) {
+      if (!line.isBlank()) {
+        alerts.add(of(json.read(mapper.readTree(line), Alert.class)));
+      }
+    }
+    return alerts;
+  }
+
   public static String comparable(Alert a) {
-    return String.join("|", a.getAlertId(), a.getRuleId(), Integer.toString(a.getRuleVersion()), a.getReason(),
+    return String.join("|", a.getAlertId(), a.getRuleId(), Integer.toString(a.getRuleVersion()),
+        Integer.toString(a.getRulesVersion()), a.getReason(),
         a.getSeverity().name(), a.getStatus().name(), a.getUnitId(), a.getSubjectType().name(), a.getSubjectId(),
         a.getPersonIds().toString(), String.valueOf(a.getAmountFen()),
         Long.toString(a.getEventTime().toEpochMilli()), a.getEvidence().toString());
@@ -79,7 +101,9 @@ public final class KafkaAlerts {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           GenericRecord g = decoder.decode(r.value());
           seen.add(new Seen(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), str(g, "alertId"),
-              str(g, "ruleId"), (Integer) g.get("ruleVersion"), str(g, "reason"), str(g, "severity"),
+              str(g, "ruleId"), (Integer) g.get("ruleVersion"),
+              // A reader holding the first Alert.avsc has no rulesVersion: the job's rules file, version 1.
+              g.hasField("rulesVersion") ? (Integer) g.get("rulesVersion") : 1, str(g, "reason"), str(g, "severity"),
               str(g, "status"), str(g, "unitId"), str(g, "subjectType"), str(g, "subjectId"), strings(g, "personIds"),
               (Long) g.get("amountFen"), (Long) g.get("eventTime"), strings(g, "evidence"), r.partition()));
         }

@@ -240,9 +240,8 @@ public final class ChaosRun {
     }
   }
 
-  /** The same command every time, as an operator restarts a service. */
   /** The job's own lines, its restarts and its checkpoints: what to read when a chaos run fails. */
-  private static final String LOG_CONFIG = String.join("\n",
+  public static final String LOG_CONFIG = String.join("\n",
       "rootLogger.level = WARN", "rootLogger.appenderRef.console.ref = console", "appender.console.type = Console",
       "appender.console.name = console", "appender.console.layout.type = PatternLayout",
       "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %-5p %c{1} - %m%n",
@@ -251,16 +250,23 @@ public final class ChaosRun {
       "logger.checkpoints.level = INFO",
       "logger.graph.name = org.apache.flink.runtime.executiongraph.ExecutionGraph", "logger.graph.level = INFO", "");
 
+  /** The same command every time, as an operator restarts a service. */
   private static List<String> command(String bootstrap, Path checkpoints, int rate, Path log4j) {
+    return probity(log4j, "run", "--bootstrap-servers", bootstrap, "--job-name", "chaos",
+        "--checkpoint-dir", checkpoints.toUri().toString(), "--checkpoint-interval", "500ms",
+        "--transaction-timeout", "30s", "--parallelism", "2", "--idleness", "5m", "--stop-at-latest",
+        "--max-rate", Integer.toString(rate));
+  }
+
+  /** {@code probity ARGS} in a JVM of its own, on this JVM's class path, logging by {@code log4j}. */
+  public static List<String> probity(Path log4j, String... args) {
     List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx768m", "-XX:+UseSerialGC", "--add-opens=java.base/java.util=ALL-UNNAMED",
         "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.time=ALL-UNNAMED",
         "-Dlog4j2.configurationFile=" + log4j.toUri(),
         "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        "org.probity.jobs.cli.ProbityJob", "run", "--bootstrap-servers", bootstrap, "--job-name", "chaos",
-        "--checkpoint-dir", checkpoints.toUri().toString(), "--checkpoint-interval", "500ms",
-        "--transaction-timeout", "30s", "--parallelism", "2", "--idleness", "5m", "--stop-at-latest",
-        "--max-rate", Integer.toString(rate)));
+        "org.probity.jobs.cli.ProbityJob"));
+    c.addAll(List.of(args));
     return c;
   }
 

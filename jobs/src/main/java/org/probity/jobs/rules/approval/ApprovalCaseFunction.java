@@ -162,9 +162,10 @@ final class ApprovalCaseFunction extends SubjectRule<ApprovalEvent, Alert> {
    * A new version of the rules takes effect at {@code at}: the case's ladder and suspension limit
    * are judged by it from then on. Its limit stays the one it was received under (the item's
    * promised days as at 受理, plus extensions); what a version moves is the warning and red-card
-   * steps, the suspension limits and the working days (a newly published year's holidays). A step
-   * the new version places before {@code at} is raised now, dated by that instant; the rest are
-   * re-armed.
+   * steps, the suspension limits and the working days (a newly published year's holidays). The
+   * steps it places later are re-armed. A step the new version places before {@code at} became true under the rules in
+   * force at {@code at}: it is raised then, dated {@code at}, so every alert is dated within the
+   * version that judged it.
    */
   @Override
   protected void onRulesChanged(long at, OnTimerContext ctx, Collector<Alert> out) throws Exception {
@@ -173,8 +174,8 @@ final class ApprovalCaseFunction extends SubjectRule<ApprovalEvent, Alert> {
       return;
     }
     String caseId = ctx.getCurrentKey();
-    boolean raised = ladder.fireDue(caseId, s, at - 1, out);
-    raised |= suspensionAbuse.fireDue(caseId, s, at - 1, out);
+    boolean raised = ladder.fireDue(caseId, s, at - 1, at, out);
+    raised |= suspensionAbuse.fireDue(caseId, s, at - 1, at, out);
     if (schedule(caseId, s, ctx.timerService(), s.expiryTimer) || raised) {
       cases.update(s);
     }

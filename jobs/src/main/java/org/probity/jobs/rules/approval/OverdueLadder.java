@@ -91,11 +91,16 @@ public final class OverdueLadder implements Serializable {
 
   /** Raises every step due at or before {@code upTo}; true if one was raised. */
   boolean fireDue(String caseId, CaseState s, long upTo, Collector<Alert> out) {
+    return fireDue(caseId, s, upTo, Long.MIN_VALUE, out);
+  }
+
+  /** As above, each step dated no earlier than {@code notBefore} (when the rules that place it took effect). */
+  boolean fireDue(String caseId, CaseState s, long upTo, long notBefore, Collector<Alert> out) {
     boolean fired = false;
     for (long due = nextDue(s); due != CaseState.NO_TIME && due <= upTo; due = nextDue(s)) {
       int deadline = clock.deadlineDay(s);
       s.ladder = nextStep(s.ladder);
-      out.collect(step(caseId, s, s.ladder, Math.max(due, s.clockChangedAt), deadline));
+      out.collect(step(caseId, s, s.ladder, Math.max(Math.max(due, s.clockChangedAt), notBefore), deadline));
       fired = true;
     }
     return fired;

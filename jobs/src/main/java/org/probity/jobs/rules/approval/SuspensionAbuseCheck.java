@@ -72,8 +72,13 @@ public final class SuspensionAbuseCheck implements Serializable {
 
   /** Raises TOO_LONG if it came due at or before {@code upTo}; true if raised. */
   boolean fireDue(String caseId, CaseState s, long upTo, Collector<Alert> out) {
+    return fireDue(caseId, s, upTo, Long.MIN_VALUE, out);
+  }
+
+  /** As above, dated no earlier than {@code notBefore} (when the rules that place it took effect). */
+  boolean fireDue(String caseId, CaseState s, long upTo, long notBefore, Collector<Alert> out) {
     long due = dueAt(s);
-    return due != CaseState.NO_TIME && due <= upTo && raiseTooLong(caseId, s, due, out);
+    return due != CaseState.NO_TIME && due <= upTo && raiseTooLong(caseId, s, Math.max(due, notBefore), out);
   }
 
   private boolean raiseTooLong(String caseId, CaseState s, long at, Collector<Alert> out) {
