@@ -1,6 +1,8 @@
 package org.probity.console.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
@@ -297,7 +299,8 @@ public final class ConsoleStore implements AutoCloseable {
     long v = nextVersion();
     int updated;
     try (PreparedStatement ps = c.prepareStatement("UPDATE alert SET rule_id = ?, reason = ?, severity = ?,"
-        + " severity_rank = ?, status = ?, unit_id = ?, received_at = ?, version = ?, record = ? WHERE alert_id = ?")) {
+        + " severity_rank = ?, status = ?, unit_id = ?, received_at = ?, version = ?, record = ?, rules_version = ?"
+        + " WHERE alert_id = ?")) {
       ps.setString(1, a.getRuleId());
       ps.setString(2, a.getReason());
       ps.setString(3, a.getSeverity().name());
@@ -307,13 +310,14 @@ public final class ConsoleStore implements AutoCloseable {
       ps.setLong(7, receivedAt.toEpochMilli());
       ps.setLong(8, v);
       ps.setString(9, json);
-      ps.setString(10, a.getAlertId());
+      ps.setInt(10, a.getRulesVersion());
+      ps.setString(11, a.getAlertId());
       updated = ps.executeUpdate();
     }
     if (updated == 0) {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert (alert_id, rule_id, reason, severity,"
-          + " severity_rank, status, unit_id, first_event_time, received_at, version, record)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + " severity_rank, status, unit_id, first_event_time, received_at, version, record, rules_version)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, a.getAlertId());
         ps.setString(2, a.getRuleId());
         ps.setString(3, a.getReason());
@@ -325,6 +329,7 @@ public final class ConsoleStore implements AutoCloseable {
         ps.setLong(9, receivedAt.toEpochMilli());
         ps.setLong(10, v);
         ps.setString(11, json);
+        ps.setInt(12, a.getRulesVersion());
         ps.executeUpdate();
       }
     }
@@ -466,7 +471,12 @@ public final class ConsoleStore implements AutoCloseable {
 
   static Alert parseAlert(String json) {
     try {
-      return AVRO_JSON.read(JSON.readTree(json), Alert.class);
+      JsonNode node = JSON.readTree(json);
+      if (!node.has("rulesVersion")) {
+        // Stored before the rules had versions: judged by the rules file the job started with.
+        ((ObjectNode) node).put("rulesVersion", 1);
+      }
+      return AVRO_JSON.read(node, Alert.class);
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable alert in the store", e);
     }
