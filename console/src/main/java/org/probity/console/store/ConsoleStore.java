@@ -178,6 +178,18 @@ public final class ConsoleStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Appends an action that changes nothing in the store (a rules version published on its topic,
+   * or refused) to the audit trail, in a transaction of its own.
+   */
+  public void audit(Instant at, String username, String displayName, String action, String target, String detail)
+      throws SQLException {
+    inTransaction(c -> {
+      audit(c, at, username, displayName, action, target, detail);
+      return null;
+    });
+  }
+
   /** One entry of the audit trail. */
   public record AuditEntry(long seq, Instant at, String username, String displayName, String action, String target,
       String detail) {}
@@ -622,6 +634,25 @@ public final class ConsoleStore implements AutoCloseable {
         }
       }
       return out;
+    });
+  }
+
+  /** The source events of event time in [{@code from}, {@code until}), in event-time order: what a backtest replays. */
+  public List<StoredEvent> eventsBetween(Instant from, Instant until) throws SQLException {
+    return inTransaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT event_id, stream, unit_id, event_time, record"
+          + " FROM evidence_event WHERE event_time >= ? AND event_time < ? ORDER BY event_time, seq")) {
+        ps.setLong(1, from.toEpochMilli());
+        ps.setLong(2, until.toEpochMilli());
+        List<StoredEvent> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new StoredEvent(rs.getString(1), rs.getString(2), rs.getString(3),
+                Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5)));
+          }
+        }
+        return out;
+      }
     });
   }
 
