@@ -4,13 +4,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import org.probity.console.store.ConsoleStore;
 import org.probity.console.store.StoredEvent;
 import org.probity.jobs.backtest.Backtest;
 import org.probity.jobs.backtest.BacktestReport;
+import org.probity.jobs.backtest.Difference;
 import org.probity.jobs.versions.RulesHistory;
 
 /**
@@ -30,15 +29,8 @@ public final class DraftBacktest {
     this.store = store;
   }
 
-  /** Alerts the draft raises that the version in force does not, the reverse, and alerts both raise differently. */
-  public enum Kind { ONLY_DRAFT, ONLY_IN_FORCE, CHANGED }
-
-  public record Row(String ruleId, String unitId, int onlyDraft, int onlyInForce, int changed) {}
-
-  public record Example(Kind kind, BacktestReport.Difference difference) {}
-
-  public record Outcome(int events, int inForce, int draft, Instant from, Instant until, int onlyDraft,
-      int onlyInForce, int changed, List<Row> rows, List<Example> examples) {}
+  /** The report, the versions compared and the examples to show (the first of each kind). */
+  public record Outcome(BacktestReport report, int inForce, int draft, List<Difference> examples) {}
 
   /** Thrown when another backtest is running. */
   public static final class Busy extends Exception {
@@ -55,31 +47,13 @@ public final class DraftBacktest {
     try {
       List<String> lines = store.eventsBetween(from, until).stream().map(StoredEvent::json).toList();
       BacktestReport report = Backtest.run(lines, inForce.config(), draft.config(), from, until);
-      Map<String, int[]> counts = new TreeMap<>();
-      List<Example> examples = new ArrayList<>();
-      count(report.onlyAgainst(), Kind.ONLY_DRAFT, counts, examples);
-      count(report.onlyOld(), Kind.ONLY_IN_FORCE, counts, examples);
-      count(report.changed(), Kind.CHANGED, counts, examples);
-      List<Row> rows = new ArrayList<>();
-      counts.forEach((key, c) -> {
-        String[] ruleAndUnit = key.split("\u0000", 2);
-        rows.add(new Row(ruleAndUnit[0], ruleAndUnit[1], c[0], c[1], c[2]));
-      });
-      return new Outcome(lines.size(), inForce.version(), draft.version().getVersion(), from, until,
-          report.onlyAgainst().size(), report.onlyOld().size(), report.changed().size(), rows, examples);
+      List<Difference> examples = new ArrayList<>();
+      for (List<Difference> kind : List.of(report.onlyAgainst(), report.onlyOld(), report.changed())) {
+        examples.addAll(kind.subList(0, Math.min(EXAMPLES, kind.size())));
+      }
+      return new Outcome(report, inForce.version(), draft.version().getVersion(), examples);
     } finally {
       one.release();
-    }
-  }
-
-  private static void count(List<BacktestReport.Difference> differences, Kind kind, Map<String, int[]> counts,
-      List<Example> examples) {
-    int shown = 0;
-    for (BacktestReport.Difference d : differences) {
-      counts.computeIfAbsent(d.ruleId() + "\u0000" + d.unitId(), k -> new int[3])[kind.ordinal()]++;
-      if (shown++ < EXAMPLES) {
-        examples.add(new Example(kind, d));
-      }
     }
   }
 }

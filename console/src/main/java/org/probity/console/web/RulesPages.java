@@ -26,6 +26,9 @@ import org.probity.console.rules.DraftBacktest;
 import org.probity.console.rules.PublishedRules;
 import org.probity.console.rules.RulesDraft;
 import org.probity.console.store.ConsoleStore;
+import org.probity.jobs.backtest.BacktestReport;
+import org.probity.jobs.backtest.Difference;
+import org.probity.jobs.backtest.RuleUnitRow;
 import org.probity.jobs.versions.RulesDiff;
 import org.probity.jobs.versions.RulesHistory;
 import org.probity.schema.RulesVersion;
@@ -205,24 +208,23 @@ final class RulesPages {
 
   /** The backtest as the page draws it: names from the labels and the board, times in the console's zone. */
   private ObjectNode outcomeJson(DraftBacktest.Outcome o, Page p) {
+    BacktestReport r = o.report();
     ObjectNode n = Views.JSON.createObjectNode();
-    n.put("events", o.events()).put("inForce", o.inForce()).put("draft", o.draft())
-        .put("from", p.time(o.from())).put("until", p.time(o.until()))
-        .put("onlyDraft", o.onlyDraft()).put("onlyInForce", o.onlyInForce()).put("changed", o.changed());
+    n.put("events", r.scope().events()).put("deadLetters", r.scope().deadLetters()).put("inForce", o.inForce())
+        .put("draft", o.draft()).put("from", p.time(r.scope().from())).put("until", p.time(r.scope().until()))
+        .put("onlyDraft", r.onlyAgainst().size()).put("onlyInForce", r.onlyOld().size())
+        .put("changed", r.changed().size());
     ArrayNode rows = n.putArray("rows");
-    for (DraftBacktest.Row r : o.rows()) {
-      rows.addObject().put("ruleId", r.ruleId()).put("rule", p.rule(r.ruleId())).put("unitId", r.unitId())
-          .put("unit", board.name(r.unitId())).put("onlyDraft", r.onlyDraft()).put("onlyInForce", r.onlyInForce())
-          .put("changed", r.changed());
+    for (RuleUnitRow row : r.byRuleAndUnit()) {
+      rows.addObject().put("ruleId", row.ruleId()).put("rule", p.rule(row.ruleId())).put("unitId", row.unitId())
+          .put("unit", board.name(row.unitId())).put("onlyDraft", row.onlyNew()).put("onlyInForce", row.onlyOld())
+          .put("changed", row.changed());
     }
     ArrayNode examples = n.putArray("examples");
-    for (DraftBacktest.Example e : o.examples()) {
-      var d = e.difference();
-      examples.addObject().put("kind", e.kind().name()).put("rule", p.rule(String.valueOf(d.ruleId())))
-          .put("unit", board.name(String.valueOf(d.unitId()))).put("subjectId", String.valueOf(d.subjectId()))
-          .put("reason", p.reason(String.valueOf(d.reason()))).put("what", String.valueOf(d.what()))
-          .put("inForce", d.oldSummary() == null ? null : String.valueOf(d.oldSummary()))
-          .put("draft", d.newSummary() == null ? null : String.valueOf(d.newSummary()));
+    for (Difference d : o.examples()) {
+      examples.addObject().put("kind", d.kind().name()).put("alertId", d.alertId()).put("rule", p.rule(d.ruleId()))
+          .put("unit", board.name(d.unitId())).put("subjectId", d.subjectId()).put("reason", p.reason(d.reason()))
+          .put("what", d.what()).put("inForce", d.oldSummary()).put("draft", d.newSummary());
     }
     return n;
   }

@@ -5,8 +5,8 @@ const $ = (id) => document.getElementById(id);
 const en = document.body.dataset.en === 'true';
 const w = (zh, english) => (en ? english : zh);
 const KINDS = {
-  ONLY_DRAFT: w('草稿新增', 'Only the draft'),
-  ONLY_IN_FORCE: w('草稿不再预警', 'Only in force'),
+  ONLY_AGAINST: w('草稿新增', 'Only the draft'),
+  ONLY_OLD: w('草稿不再预警', 'Only in force'),
   CHANGED: w('结果变化', 'Changed'),
 };
 let checkTimer = null;
@@ -76,7 +76,7 @@ function drawChart(rows) {
     grid: { top: 32, left: 48, right: 24, bottom: 64 },
     xAxis: { type: 'category', data: names, axisLabel: { rotate: 15, fontSize: 10 } },
     yAxis: { type: 'value', minInterval: 1 },
-    series: [['onlyDraft', 'ONLY_DRAFT'], ['onlyInForce', 'ONLY_IN_FORCE'], ['changed', 'CHANGED']].map(([k, kind]) => ({
+    series: [['onlyDraft', 'ONLY_AGAINST'], ['onlyInForce', 'ONLY_OLD'], ['changed', 'CHANGED']].map(([k, kind]) => ({
       name: KINDS[kind], type: 'bar', stack: 'all', data: rows.map((r) => r[k]) })) }, true);
 }
 
@@ -112,7 +112,7 @@ async function backtest() {
       const tr = examples.insertRow();
       tr.className = 'backtest-example';
       tr.dataset.kind = e.kind;
-      cell(tr, KINDS[e.kind]); cell(tr, e.rule); cell(tr, e.unit); cell(tr, e.subjectId); cell(tr, e.inForce); cell(tr, e.draft);
+      cell(tr, KINDS[e.kind] + (e.kind === 'CHANGED' ? '：' + e.what : '')); cell(tr, e.rule); cell(tr, e.unit); cell(tr, e.subjectId); cell(tr, e.inForce); cell(tr, e.draft);
     }
     drawChart(data.rows);
     section.dataset.state = 'done';
