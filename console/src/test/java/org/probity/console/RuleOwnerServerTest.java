@@ -120,6 +120,7 @@ class RuleOwnerServerTest {
         assertThat(s.post(path, body(startRules, "x", Instant.now().plus(Duration.ofHours(1))), true).statusCode())
             .as(account + " POST " + path).isEqualTo(403);
       }
+      assertThat(s.get("/api/rules/backtest/1").statusCode()).as(account + " GET a backtest").isEqualTo(403);
       assertThat(s.json("/api/me").get("mayOwnRules").asBoolean()).isFalse();
     }
     HttpSession owner = signedIn(TestAccounts.OWNER.username());
@@ -160,6 +161,13 @@ class RuleOwnerServerTest {
 
     HttpResponse<String> notJson = owner.post("/api/rules/check", "rules: x", true);
     assertThat(notJson.statusCode()).isEqualTo(400);
+    HttpResponse<String> days = owner.post("/api/rules/backtest",
+        HttpSession.JSON.createObjectNode().put("rules", lowered(startRules)).put("days", 0).toString(), true);
+    assertThat(days.statusCode()).isEqualTo(400);
+    assertThat(HttpSession.JSON.readTree(days.body()).get("error").asText()).startsWith("days: 1 to 366");
+    HttpResponse<String> invalid = owner.post("/api/rules/backtest", body("parameters: [", "", null), true);
+    assertThat(invalid.statusCode()).as("an invalid draft is not backtested").isEqualTo(400);
+    assertThat(owner.get("/api/rules/backtest/999").statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.probity.console.auth.Account;
 import org.probity.console.ingest.UnitBoard;
 import org.probity.console.rules.DraftBacktest;
@@ -74,7 +75,9 @@ final class RulesPages {
     } else if (path.equals("/api/rules/check") && method.equals("POST")) {
       withBody(ex, body -> check(ex, who, body));
     } else if (path.equals("/api/rules/backtest") && method.equals("POST")) {
-      withBody(ex, body -> backtest(ex, who, p, body));
+      withBody(ex, body -> backtest(ex, who, body));
+    } else if (path.startsWith("/api/rules/backtest/") && get) {
+      backtestRun(ex, p, path.substring("/api/rules/backtest/".length()));
     } else if (path.equals("/api/rules/publish") && method.equals("POST")) {
       withBody(ex, body -> publish(ex, who, body));
     } else {
@@ -183,7 +186,8 @@ final class RulesPages {
     return n;
   }
 
-  private void backtest(HttpExchange ex, Account who, Page p, JsonNode body) throws Exception {
+  /** Starts a backtest of the draft on the last {@code days} days; the page then asks for its run. */
+  private void backtest(HttpExchange ex, Account who, JsonNode body) throws Exception {
     int days = body.path("days").asInt(DEFAULT_BACKTEST_DAYS);
     if (days < 1 || days > MAX_BACKTEST_DAYS) {
       Http.error(ex, 400, "days: 1 to " + MAX_BACKTEST_DAYS + ", got " + days);
@@ -196,14 +200,34 @@ final class RulesPages {
       return;
     }
     Instant until = clock.instant();
-    DraftBacktest.Outcome o;
+    DraftBacktest.Run run;
     try {
-      o = backtest.run(s.inForce(until), v, until.minus(Duration.ofDays(days)), until);
+      run = backtest.start(s.inForce(until), v, until.minus(Duration.ofDays(days)), until, who.username());
     } catch (DraftBacktest.Busy e) {
       Http.error(ex, 503, e.getMessage());
       return;
     }
-    Http.json(ex, 200, outcomeJson(o, p));
+    Http.json(ex, 202, Map.of("run", run.number()));
+  }
+
+  /** A run's state: running, failed (with why) or done (with the outcome). */
+  private void backtestRun(HttpExchange ex, Page p, String number) throws IOException {
+    Optional<DraftBacktest.Run> run = number.matches("[0-9]{1,18}") ? backtest.run(Long.parseLong(number))
+        : Optional.empty();
+    if (run.isEmpty()) {
+      Http.error(ex, 404, "no backtest " + number + " (only the latest run is kept)");
+      return;
+    }
+    if (!run.get().outcome().isDone()) {
+      Http.json(ex, 200, Map.of("state", "running"));
+      return;
+    }
+    String failure = DraftBacktest.failure(run.get());
+    if (failure != null) {
+      Http.json(ex, 200, Map.of("state", "failed", "error", failure));
+      return;
+    }
+    Http.json(ex, 200, outcomeJson(run.get().outcome().join(), p).put("state", "done"));
   }
 
   /** The backtest as the page draws it: names from the labels and the board, times in the console's zone. */

@@ -80,42 +80,58 @@ function drawChart(rows) {
       name: KINDS[kind], type: 'bar', stack: 'all', data: rows.map((r) => r[k]) })) }, true);
 }
 
+async function get(path) {
+  const res = await fetch(path, { credentials: 'same-origin' });
+  if (res.status === 401) { location.href = '/login'; throw new Error('signed out'); }
+  return res.json();
+}
+
+function showBacktest(data) {
+  $('backtest-summary').textContent = w('v' + data.draft + ' 对比现行 v' + data.inForce + '，' + data.from + ' 至 ' + data.until
+    + ' 的 ' + data.events + ' 条事件：草稿新增 ' + data.onlyDraft + ' 条预警，不再预警 ' + data.onlyInForce + ' 条，结果变化 '
+    + data.changed + ' 条', 'v' + data.draft + ' against v' + data.inForce + ' in force, ' + data.events + ' events from '
+    + data.from + ' to ' + data.until + ': ' + data.onlyDraft + ' alerts only with the draft, ' + data.onlyInForce
+    + ' only in force, ' + data.changed + ' changed');
+  const rows = $('backtest-rows').tBodies[0];
+  rows.replaceChildren();
+  for (const r of data.rows) {
+    const tr = rows.insertRow();
+    tr.className = 'backtest-row';
+    Object.assign(tr.dataset, { rule: r.ruleId, unit: r.unitId });
+    cell(tr, r.rule); cell(tr, r.unit); cell(tr, r.onlyDraft, 'n'); cell(tr, r.onlyInForce, 'n'); cell(tr, r.changed, 'n');
+  }
+  const examples = $('backtest-examples').tBodies[0];
+  examples.replaceChildren();
+  for (const e of data.examples) {
+    const tr = examples.insertRow();
+    tr.className = 'backtest-example';
+    tr.dataset.kind = e.kind;
+    cell(tr, KINDS[e.kind] + (e.kind === 'CHANGED' ? '：' + e.what : '')); cell(tr, e.rule); cell(tr, e.unit); cell(tr, e.subjectId); cell(tr, e.inForce); cell(tr, e.draft);
+  }
+  drawChart(data.rows);
+}
+
+// A backtest runs longer than a request may wait: started, then asked for once a second until done.
 async function backtest() {
   const button = $('run-backtest');
+  const section = $('backtest');
   button.disabled = true;
+  section.hidden = false;
+  section.dataset.state = 'running';
   $('backtest-summary').textContent = w('回测中…', 'Running…');
-  $('backtest').hidden = false;
   try {
     const { ok, data } = await post('/api/rules/backtest', { rules: $('draft').value, days: Number($('backtest-days').value) });
-    const section = $('backtest');
-    if (!ok) {
-      section.dataset.state = 'error';
-      $('backtest-summary').textContent = data.error;
-      return;
+    let result = ok ? { state: 'running' } : { state: 'failed', error: data.error };
+    while (result.state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      result = await get('/api/rules/backtest/' + data.run);
     }
-    $('backtest-summary').textContent = w('v' + data.draft + ' 对比现行 v' + data.inForce + '，' + data.from + ' 至 ' + data.until
-      + ' 的 ' + data.events + ' 条事件：草稿新增 ' + data.onlyDraft + ' 条预警，不再预警 ' + data.onlyInForce + ' 条，结果变化 '
-      + data.changed + ' 条', 'v' + data.draft + ' against v' + data.inForce + ' in force, ' + data.events + ' events from '
-      + data.from + ' to ' + data.until + ': ' + data.onlyDraft + ' alerts only with the draft, ' + data.onlyInForce
-      + ' only in force, ' + data.changed + ' changed');
-    const rows = $('backtest-rows').tBodies[0];
-    rows.replaceChildren();
-    for (const r of data.rows) {
-      const tr = rows.insertRow();
-      tr.className = 'backtest-row';
-      Object.assign(tr.dataset, { rule: r.ruleId, unit: r.unitId });
-      cell(tr, r.rule); cell(tr, r.unit); cell(tr, r.onlyDraft, 'n'); cell(tr, r.onlyInForce, 'n'); cell(tr, r.changed, 'n');
+    if (result.state === 'failed') {
+      $('backtest-summary').textContent = w('回测失败：', 'Backtest failed: ') + result.error;
+    } else {
+      showBacktest(result);
     }
-    const examples = $('backtest-examples').tBodies[0];
-    examples.replaceChildren();
-    for (const e of data.examples) {
-      const tr = examples.insertRow();
-      tr.className = 'backtest-example';
-      tr.dataset.kind = e.kind;
-      cell(tr, KINDS[e.kind] + (e.kind === 'CHANGED' ? '：' + e.what : '')); cell(tr, e.rule); cell(tr, e.unit); cell(tr, e.subjectId); cell(tr, e.inForce); cell(tr, e.draft);
-    }
-    drawChart(data.rows);
-    section.dataset.state = 'done';
+    section.dataset.state = result.state;
   } finally {
     button.disabled = false;
   }
