@@ -213,4 +213,24 @@ class RuleOwnerServerTest {
     assertThat(audit).contains("data-action=\"RULES_PUBLISH\"").contains("rules v2").contains("in the past")
         .contains("县纪委〔2026〕12号");
   }
+
+  @Test
+  @Order(5)
+  void aVersionTheJobRefusesIsListedWithWhyAndItsNumberIsNotTakenAgain() throws Exception {
+    String restart = startRules.replace("signatureWindowDays: 90", "signatureWindowDays: 60");
+    RulesTopic.publish(topics.client(), RulesTopic.DEFAULT, RulesVersion.newBuilder().setVersion(3)
+        .setAuthor("probity rules publish").setComment("窗口期缩短").setEffectiveFrom(Instant.now().plus(Duration.ofDays(1)))
+        .setPublishedAt(Instant.now()).setRules(restart).build());
+    HttpSession owner = signedIn(TestAccounts.OWNER.username());
+    String page = owner.get("/rules").body();
+    assertThat(page).contains("id=\"refused\"").contains("data-version=\"3\"")
+        .contains("parameters.payment.signatureWindowDays: changes only with a restart");
+
+    JsonNode next = HttpSession.JSON.readTree(owner.post("/api/rules/check", body(lowered(startRules), "", null), true)
+        .body());
+    assertThat(next.get("version").asInt()).as("above the refused 3").isEqualTo(4);
+    assertThat(next.get("comparedWith").asInt()).isEqualTo(2);
+    assertThat(next.get("accepted").asBoolean()).as(next.toString()).isTrue();
+    assertThat(next.get("changes")).as("version 2 already lowered it").isEmpty();
+  }
 }

@@ -48,8 +48,13 @@ public final class PublishedRules {
       return history.inForceAt(now.toEpochMilli());
     }
 
+    /**
+     * The number the next publication takes: above every record on the topic, refused ones
+     * included, so a publication never replaces a record (the topic is compacted by version).
+     */
     public int nextVersion() {
-      return history.latest().version() + 1;
+      int highest = published.stream().mapToInt(RulesVersion::getVersion).max().orElse(0);
+      return Math.max(highest, history.latest().version()) + 1;
     }
   }
 

@@ -131,7 +131,8 @@ final class RulesPages {
         r.version().getAuthor(), r.version().getPublishedAt(), r.reason())).toList();
     List<String> unreadable = s.unreadable().stream()
         .map(r -> "partition " + r.partition() + ", offset " + r.offset() + ": " + r.error()).toList();
-    String effective = LocalDateTime.ofInstant(now.plus(DEFAULT_LEAD), zone).truncatedTo(ChronoUnit.MINUTES).toString();
+    String effective = LocalDateTime.ofInstant(defaultEffective(s, now), zone).truncatedTo(ChronoUnit.MINUTES)
+        .toString();
     Models.RulesView v = new Models.RulesView(s.empty(), inForce.version(), s.nextVersion(), rows, refused, unreadable,
         s.empty() ? "" : s.history().latest().rules(), effective, zone.getId(), DEFAULT_BACKTEST_DAYS);
     StringOutput out = new StringOutput();
@@ -155,10 +156,17 @@ final class RulesPages {
     }
   }
 
+  /** An hour from now, or when the latest version takes effect if that is later (versions take effect in order). */
+  private static Instant defaultEffective(PublishedRules.Snapshot s, Instant now) {
+    Instant lead = now.plus(DEFAULT_LEAD);
+    long latest = s.history().latest().effectiveFrom();
+    return latest > lead.toEpochMilli() ? Instant.ofEpochMilli(latest).plus(Duration.ofMinutes(1)) : lead;
+  }
+
   private RulesDraft.Verdict verdict(PublishedRules.Snapshot s, Account who, JsonNode body, Instant effective) {
     Instant now = clock.instant();
     return RulesDraft.check(s, body.get("rules").asText(), who.username(), body.path("comment").asText(""),
-        effective == null ? now.plus(DEFAULT_LEAD) : effective, now);
+        effective == null ? defaultEffective(s, now) : effective, now);
   }
 
   private void check(HttpExchange ex, Account who, JsonNode body) throws IOException {
