@@ -187,6 +187,23 @@ class RulesBrowserTest {
     until("the draft checked as it is", d -> "ok".equals(check().getAttribute("data-state")));
     assertThat(driver.findElement(By.id("publish")).isEnabled()).as("nothing changed yet").isFalse();
 
+    // The parameters' form writes into the file: the default large-funds threshold raised, then put back.
+    WebElement field = driver.findElement(By.cssSelector("#param-form input[name='parameters.payment.largeFundsThresholdFen']"));
+    assertThat(field.getAttribute("value")).isEqualTo("10000000");
+    assertThat(field.findElement(By.xpath("ancestor::tr")).getText()).contains("三重一大");
+    field.clear();
+    field.sendKeys("20000000");
+    until("the form's change checked", d -> "ok".equals(check().getAttribute("data-state"))
+        && d.findElements(By.cssSelector("#check-changes li")).size() == 1);
+    assertThat(driver.findElement(By.cssSelector("#check-changes li")).getText())
+        .isEqualTo("parameters.payment.largeFundsThresholdFen: 10000000 → 20000000");
+    assertThat((String) js("return document.getElementById('draft').value")).contains(
+        "    largeFundsThresholdFen: 20000000   # 三重一大");
+    field.clear();
+    field.sendKeys("10000000");
+    until("back to no change", d -> "ok".equals(check().getAttribute("data-state"))
+        && d.findElements(By.cssSelector("#check-changes li")).isEmpty());
+
     // A threshold that is not a number: refused with the field, as the job would refuse it.
     typeOver("5000000}", "4000000元}");
     until("the draft refused", d -> "error".equals(check().getAttribute("data-state")));
@@ -216,7 +233,7 @@ class RulesBrowserTest {
     assertThat(driver.findElement(By.id("backtest-summary")).getText()).contains("草稿新增");
 
     driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-        Map.of("width", 1366, "height", 1900, "deviceScaleFactor", 1, "mobile", false));
+        Map.of("width", 1366, "height", 1340, "deviceScaleFactor", 1, "mobile", false));
     Files.write(Path.of("target", "console-rules.png"), driver.getScreenshotAs(OutputType.BYTES));
     driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
 

@@ -62,6 +62,57 @@ async function check() {
   $('publish').disabled = !(ok && data.accepted && data.changes.length > 0);
 }
 
+// The parameters as a form: each number under `parameters:` (`key: value  # comment`) is one field,
+// labelled by its path and the rules file's own comment. A field rewrites its line only, so the
+// file's comments and order stay; editing the file redraws the form.
+function parameterLines(text) {
+  const out = [];
+  const stack = [];
+  let inParameters = false;
+  text.split('\n').forEach((line, i) => {
+    if (/^\S/.test(line)) {
+      inParameters = /^parameters:\s*(#.*)?$/.test(line);
+      stack.length = 0;
+      return;
+    }
+    const m = inParameters && line.match(/^(\s+)([A-Za-z]\w*):\s*(.*?)\s*(#.*)?$/);
+    if (!m) return;
+    const indent = m[1].length;
+    while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop();
+    if (m[3] === '') {
+      stack.push({ indent, key: m[2] });
+    } else if (/^-?\d+(\.\d+)?$/.test(m[3])) {
+      out.push({ line: i, key: m[2], value: m[3], comment: (m[4] || '').replace(/^#\s*/, ''),
+        path: ['parameters', ...stack.map((s) => s.key), m[2]].join('.') });
+    }
+  });
+  return out;
+}
+
+function drawParameters() {
+  const body = $('param-form').tBodies[0];
+  body.replaceChildren();
+  for (const p of parameterLines($('draft').value)) {
+    const tr = body.insertRow();
+    tr.dataset.path = p.path;
+    cell(tr, p.path.replace(/^parameters\./, ''), 'path').title = p.path;
+    const input = document.createElement('input');
+    input.value = p.value;
+    input.name = p.path;
+    input.inputMode = 'decimal';
+    input.addEventListener('input', () => {
+      const lines = $('draft').value.split('\n');
+      const at = parameterLines($('draft').value).find((q) => q.path === p.path);
+      if (!at || input.value.trim() === '') return;
+      lines[at.line] = lines[at.line].replace(new RegExp('^(\\s+' + p.key + ':\\s*)\\S+'), (_, head) => head + input.value.trim());
+      $('draft').value = lines.join('\n');
+      scheduleCheck();
+    });
+    tr.insertCell().append(input);
+    cell(tr, p.comment, 'hint');
+  }
+}
+
 function scheduleCheck() {
   $('publish').disabled = true;
   clearTimeout(checkTimer);
@@ -77,7 +128,7 @@ function drawChart(rows) {
     xAxis: { type: 'category', data: names, axisLabel: { rotate: 15, fontSize: 10 } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [['onlyDraft', 'ONLY_AGAINST'], ['onlyInForce', 'ONLY_OLD'], ['changed', 'CHANGED']].map(([k, kind]) => ({
-      name: KINDS[kind], type: 'bar', stack: 'all', data: rows.map((r) => r[k]) })) }, true);
+      name: KINDS[kind], type: 'bar', stack: 'all', barMaxWidth: 56, data: rows.map((r) => r[k]) })) }, true);
 }
 
 async function get(path) {
@@ -154,7 +205,8 @@ async function publish(event) {
 }
 
 if ($('draft')) {
-  $('draft').addEventListener('input', scheduleCheck);
+  $('draft').addEventListener('input', () => { drawParameters(); scheduleCheck(); });
+  drawParameters();
   $('effective-from').addEventListener('change', scheduleCheck);
   $('run-backtest').addEventListener('click', backtest);
   $('publish-form').addEventListener('submit', publish);
