@@ -233,4 +233,22 @@ class RuleOwnerServerTest {
     assertThat(next.get("accepted").asBoolean()).as(next.toString()).isTrue();
     assertThat(next.get("changes")).as("version 2 already lowered it").isEmpty();
   }
+
+  @Test
+  @Order(6)
+  void aRulesTopicOutOfReachIsSaidInOneLine() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    try (ConsoleServer away = ConsoleServer.start(ConsoleSettings.defaults().withListen("127.0.0.1", 0)
+        .withKafka(KafkaSettings.defaults("127.0.0.1:" + closed))
+        .withStore(ConsoleSettings.h2Url(tmp.resolve("store-away")), "", "").withAccounts(TestAccounts.ALL))) {
+      HttpSession owner = new HttpSession(away.url());
+      owner.signIn(TestAccounts.OWNER.username(), TestAccounts.PASSWORD);
+      HttpResponse<String> page = owner.get("/rules");
+      assertThat(page.statusCode()).isEqualTo(503);
+      assertThat(page.body()).contains("rules topic probity.rules: cannot be read now");
+    }
+  }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.KafkaException;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.versions.RulesHistory;
 import org.probity.jobs.versions.RulesTopic;
@@ -16,7 +17,8 @@ import org.probity.schema.RulesVersion;
  * publishes to it.
  */
 public final class PublishedRules {
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+  /** Well below the console's request time limit, so a broker out of reach is answered, not cut off. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
   private final Properties client;
   private final String topic;
@@ -39,9 +41,10 @@ public final class PublishedRules {
       return published.isEmpty();
     }
 
-    /** The record as published of version {@code n} (version 1's author and time live only there). */
-    public java.util.Optional<RulesVersion> record(int n) {
-      return published.stream().filter(v -> v.getVersion() == n).findFirst();
+    /** The record as published of {@code v} (version 1's author and time live only there). */
+    public java.util.Optional<RulesVersion> record(RulesHistory.Version v) {
+      return published.stream().filter(r -> r.getVersion() == v.version() && r.getRules().equals(v.rules()))
+          .findFirst();
     }
 
     public RulesHistory.Version inForce(Instant now) {
@@ -58,10 +61,23 @@ public final class PublishedRules {
     }
   }
 
+  /** The rules topic cannot be read or written now (Kafka down, no rights): one line saying so. */
+  public static final class Unavailable extends RuntimeException {
+    Unavailable(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   public Snapshot read() {
+    List<RulesTopic.Read> all;
+    try {
+      all = RulesTopic.readAll(client, topic, READ_TIMEOUT);
+    } catch (KafkaException | IllegalStateException e) {
+      throw new Unavailable("rules topic " + topic + ": cannot be read now: " + e.getMessage(), e);
+    }
     List<RulesVersion> published = new ArrayList<>();
     List<RulesTopic.Read> unreadable = new ArrayList<>();
-    for (RulesTopic.Read r : RulesTopic.readAll(client, topic, READ_TIMEOUT)) {
+    for (RulesTopic.Read r : all) {
       if (r.version() != null) {
         published.add(r.version());
       } else {
@@ -73,6 +89,10 @@ public final class PublishedRules {
   }
 
   public void publish(RulesVersion version) {
-    RulesTopic.publish(client, topic, version);
+    try {
+      RulesTopic.publish(client, topic, version);
+    } catch (KafkaException | IllegalStateException e) {
+      throw new Unavailable(e.getMessage(), e);
+    }
   }
 }

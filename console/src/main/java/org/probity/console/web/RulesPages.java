@@ -67,8 +67,23 @@ final class RulesPages {
     this.zone = zone;
   }
 
-  /** Answers {@code path} (under /rules or /api/rules/) for a rule owner. */
+  /** Answers {@code path} (under /rules or /api/rules/) for a rule owner; 503 while the rules topic is out of reach. */
   void handle(HttpExchange ex, Account who, Page p, String path, String method) throws Exception {
+    try {
+      route(ex, who, p, path, method);
+    } catch (PublishedRules.Unavailable e) {
+      if (path.equals("/rules")) {
+        Http.html(ex, 503, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>503</title>"
+            + "<link rel=\"stylesheet\" href=\"/static/notice.css\"></head><body><article class=\"notice unknown\">"
+            + "<p class=\"none\" id=\"refused\">" + Http.escape(e.getMessage()) + "</p><p><a href=\"/\">"
+            + p.t("返回监察台", "Back to the console") + "</a></p></article></body></html>");
+      } else {
+        Http.error(ex, 503, e.getMessage());
+      }
+    }
+  }
+
+  private void route(HttpExchange ex, Account who, Page p, String path, String method) throws Exception {
     boolean get = method.equals("GET") || method.equals("HEAD");
     if (path.equals("/rules") && get) {
       page(ex, p);
@@ -119,7 +134,7 @@ final class RulesPages {
     List<Models.VersionRow> rows = new ArrayList<>();
     for (int i = all.size() - 1; i >= 0; i--) {
       RulesHistory.Version v = all.get(i);
-      RulesVersion record = s.record(v.version()).orElse(null);
+      RulesVersion record = s.record(v).orElse(null);
       List<String> changes = i == 0 ? List.of()
           : RulesDiff.between(all.get(i - 1).config(), v.config()).stream().map(RulesDiff.Change::toString).toList();
       rows.add(new Models.VersionRow(v.version(), i == 0 ? null : Instant.ofEpochMilli(v.effectiveFrom()),
@@ -299,7 +314,12 @@ final class RulesPages {
       return;
     }
     RulesVersion version = RulesVersion.newBuilder(v.version()).setComment(comment).build();
-    topic.publish(version);
+    try {
+      topic.publish(version);
+    } catch (PublishedRules.Unavailable e) {
+      store.audit(now, who.username(), who.displayName(), REFUSED, target, "not published: " + e.getMessage());
+      throw e;
+    }
     store.audit(now, who.username(), who.displayName(), PUBLISHED, target, "effective "
         + LocalDateTime.ofInstant(effective, zone).truncatedTo(ChronoUnit.MINUTES) + " " + zone + "; " + comment
         + "; " + v.changes().size() + " change(s)");
