@@ -187,6 +187,10 @@ class RuleOwnerServerTest {
     HttpResponse<String> invalid = owner.post("/api/rules/publish",
         body("parameters: [", "试发布", Instant.now().plus(Duration.ofHours(1))), true);
     assertThat(invalid.statusCode()).isEqualTo(400);
+    HttpResponse<String> same = owner.post("/api/rules/publish",
+        body(startRules, "重新发布", Instant.now().plus(Duration.ofHours(1))), true);
+    assertThat(HttpSession.JSON.readTree(same.body()).get("error").asText())
+        .isEqualTo("rules: changes nothing from version 1");
     assertThat(published()).as("nothing refused reaches the topic").hasSize(1);
 
     Instant effective = Instant.now().plus(Duration.ofHours(2)).truncatedTo(ChronoUnit.MINUTES);
@@ -209,7 +213,7 @@ class RuleOwnerServerTest {
 
     HttpSession operator = signedIn(TestAccounts.OPERATOR.username());
     String audit = operator.get("/audit").body();
-    assertThat(audit.split("data-action=\"RULES_REFUSED\"", -1)).as("three refusals").hasSize(4);
+    assertThat(audit.split("data-action=\"RULES_REFUSED\"", -1)).as("four refusals").hasSize(5);
     assertThat(audit).contains("data-action=\"RULES_PUBLISH\"").contains("rules v2").contains("in the past")
         .contains("县纪委〔2026〕12号");
   }

@@ -307,6 +307,9 @@ final class RulesPages {
     if (problem == null) {
       v = verdict(s, who, body, effective);
       problem = v.error();
+      if (problem == null && v.changes().isEmpty()) {
+        problem = "rules: changes nothing from version " + v.comparedWith();
+      }
     }
     if (problem != null) {
       store.audit(now, who.username(), who.displayName(), REFUSED, target, problem);
