@@ -30,7 +30,7 @@ import org.probity.jobs.config.RulesFile;
 /**
  * Reads the console's YAML config file over {@link ConsoleSettings#defaults()}. Every problem is a
  * one-line {@link ConfigException} naming the file and the field, e.g. {@code console.yaml:
- * accounts[0].role: must be operator or read-only, got "admin"}; an unknown field is an error too,
+ * accounts[0].role: must be operator, read-only or rule-owner, got "admin"}; an unknown field is an error too,
  * so a misspelt setting never falls back to its default silently. The store's password is never
  * in the file: {@code store.passwordEnv} names the environment variable that holds it.
  */
@@ -147,7 +147,7 @@ public final class ConsoleConfigFile {
       try {
         role = Role.valueOf(roleName);
       } catch (IllegalArgumentException e) {
-        throw a.error("role", "must be operator or read-only, got \"" + a.raw("role") + "\"");
+        throw a.error("role", "must be operator, read-only or rule-owner, got \"" + a.raw("role") + "\"");
       }
       String hash = a.string("passwordHash", null);
       String problem = Passwords.problem(hash);

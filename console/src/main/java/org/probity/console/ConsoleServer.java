@@ -18,9 +18,11 @@ import org.probity.console.auth.Sessions;
 import org.probity.console.ingest.Broadcaster;
 import org.probity.console.ingest.TopicReader;
 import org.probity.console.ingest.UnitBoard;
+import org.probity.console.rules.PublishedRules;
 import org.probity.console.store.ConsoleStore;
 import org.probity.console.web.WebApp;
 import org.probity.jobs.config.ConfigException;
+import org.probity.jobs.versions.RulesTopic;
 
 /**
  * Starts the console: the store, the Kafka reader and the web server. The demo and {@link
@@ -104,7 +106,8 @@ public final class ConsoleServer implements AutoCloseable {
     Sessions sessions = new Sessions(settings.accounts(), settings.sessionIdleTimeout(), Clock.systemUTC());
     TopicReader[] readerRef = new TopicReader[1];
     WebApp web = new WebApp(store, board, sessions, broadcaster, () -> readerRef[0].status(),
-        settings.rules(), settings.centreName(), settings.feedLimit(), clock,
+        settings.rules(), new PublishedRules(settings.kafka().client(), RulesTopic.DEFAULT, settings.rules()),
+        settings.centreName(), settings.feedLimit(), clock,
         settings.trustedProxy(), settings.secureCookies());
     TopicReader reader = new TopicReader(settings.kafka(), store, settings.evidenceKeepEvents(),
         new AvroJson(settings.rules().zone()), (alerts, statuses) -> {

@@ -131,7 +131,7 @@ class ConsoleConfigFileTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "accounts: []|console.yaml: accounts: at least one account is required (nothing is served without a login)",
-      "accounts:\\n  - {username: a, role: admin, passwordHash: x}|console.yaml: accounts[0].role: must be operator or read-only, got \"admin\"",
+      "accounts:\\n  - {username: a, role: admin, passwordHash: x}|console.yaml: accounts[0].role: must be operator, read-only or rule-owner, got \"admin\"",
       "accounts:\\n  - {username: a, role: operator, passwordHash: plain-text}|console.yaml: accounts[0].passwordHash: must be pbkdf2-sha256:<iterations>:<salt>:<hash> (make one with `console hash-password`)",
       "accounts:\\n  - {role: operator}|console.yaml: accounts[0].username: is required",
       "accounts:\\n  - {username: a, role: operator, passwordHash: HASH, pasword: x}|console.yaml: accounts[0].pasword: unknown setting",

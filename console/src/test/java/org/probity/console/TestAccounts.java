@@ -12,7 +12,9 @@ final class TestAccounts {
       Passwords.hash(PASSWORD.toCharArray(), 1000));
   static final Account READER = new Account("guest", "来访领导", Role.READ_ONLY,
       Passwords.hash(PASSWORD.toCharArray(), 1000));
-  static final List<Account> ALL = List.of(OPERATOR, READER);
+  static final Account OWNER = new Account("lihua", "李华", Role.RULE_OWNER,
+      Passwords.hash(PASSWORD.toCharArray(), 1000));
+  static final List<Account> ALL = List.of(OPERATOR, READER, OWNER);
 
   private TestAccounts() {}
 }

@@ -1,6 +1,8 @@
 package org.probity.console.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
@@ -176,6 +178,18 @@ public final class ConsoleStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Appends an action that changes nothing in the store (a rules version published on its topic,
+   * or refused) to the audit trail, in a transaction of its own.
+   */
+  public void audit(Instant at, String username, String displayName, String action, String target, String detail)
+      throws SQLException {
+    inTransaction(c -> {
+      audit(c, at, username, displayName, action, target, detail);
+      return null;
+    });
+  }
+
   /** One entry of the audit trail. */
   public record AuditEntry(long seq, Instant at, String username, String displayName, String action, String target,
       String detail) {}
@@ -297,7 +311,8 @@ public final class ConsoleStore implements AutoCloseable {
     long v = nextVersion();
     int updated;
     try (PreparedStatement ps = c.prepareStatement("UPDATE alert SET rule_id = ?, reason = ?, severity = ?,"
-        + " severity_rank = ?, status = ?, unit_id = ?, received_at = ?, version = ?, record = ? WHERE alert_id = ?")) {
+        + " severity_rank = ?, status = ?, unit_id = ?, received_at = ?, version = ?, record = ?, rules_version = ?"
+        + " WHERE alert_id = ?")) {
       ps.setString(1, a.getRuleId());
       ps.setString(2, a.getReason());
       ps.setString(3, a.getSeverity().name());
@@ -307,13 +322,14 @@ public final class ConsoleStore implements AutoCloseable {
       ps.setLong(7, receivedAt.toEpochMilli());
       ps.setLong(8, v);
       ps.setString(9, json);
-      ps.setString(10, a.getAlertId());
+      ps.setInt(10, a.getRulesVersion());
+      ps.setString(11, a.getAlertId());
       updated = ps.executeUpdate();
     }
     if (updated == 0) {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert (alert_id, rule_id, reason, severity,"
-          + " severity_rank, status, unit_id, first_event_time, received_at, version, record)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + " severity_rank, status, unit_id, first_event_time, received_at, version, record, rules_version)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setString(1, a.getAlertId());
         ps.setString(2, a.getRuleId());
         ps.setString(3, a.getReason());
@@ -325,6 +341,7 @@ public final class ConsoleStore implements AutoCloseable {
         ps.setLong(9, receivedAt.toEpochMilli());
         ps.setLong(10, v);
         ps.setString(11, json);
+        ps.setInt(12, a.getRulesVersion());
         ps.executeUpdate();
       }
     }
@@ -466,7 +483,12 @@ public final class ConsoleStore implements AutoCloseable {
 
   static Alert parseAlert(String json) {
     try {
-      return AVRO_JSON.read(JSON.readTree(json), Alert.class);
+      JsonNode node = JSON.readTree(json);
+      if (!node.has("rulesVersion")) {
+        // Stored before the rules had versions: judged by the rules file the job started with.
+        ((ObjectNode) node).put("rulesVersion", 1);
+      }
+      return AVRO_JSON.read(node, Alert.class);
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable alert in the store", e);
     }
@@ -612,6 +634,25 @@ public final class ConsoleStore implements AutoCloseable {
         }
       }
       return out;
+    });
+  }
+
+  /** The source events of event time in [{@code from}, {@code until}), in event-time order: what a backtest replays. */
+  public List<StoredEvent> eventsBetween(Instant from, Instant until) throws SQLException {
+    return inTransaction(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT event_id, stream, unit_id, event_time, record"
+          + " FROM evidence_event WHERE event_time >= ? AND event_time < ? ORDER BY event_time, seq")) {
+        ps.setLong(1, from.toEpochMilli());
+        ps.setLong(2, until.toEpochMilli());
+        List<StoredEvent> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new StoredEvent(rs.getString(1), rs.getString(2), rs.getString(3),
+                Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5)));
+          }
+        }
+        return out;
+      }
     });
   }
 

@@ -52,17 +52,22 @@ final class Http {
    * declared length above the limit is refused before anything is read.
    */
   static String body(HttpExchange ex) throws IOException {
+    return body(ex, MAX_BODY);
+  }
+
+  /** The request body, at most {@code max} bytes; null when it is larger. */
+  static String body(HttpExchange ex, int max) throws IOException {
     String declared = ex.getRequestHeaders().getFirst("Content-Length");
     try {
-      if (declared != null && Long.parseLong(declared.trim()) > MAX_BODY) {
+      if (declared != null && Long.parseLong(declared.trim()) > max) {
         return null;
       }
     } catch (NumberFormatException e) {
       return null;
     }
     try (InputStream in = ex.getRequestBody()) {
-      byte[] bytes = in.readNBytes(MAX_BODY + 1);
-      return bytes.length > MAX_BODY ? null : new String(bytes, StandardCharsets.UTF_8);
+      byte[] bytes = in.readNBytes(max + 1);
+      return bytes.length > max ? null : new String(bytes, StandardCharsets.UTF_8);
     }
   }
 

@@ -42,4 +42,16 @@ public final class Models {
       List<RuleCount> rules, int alerts, int notices, int rectified, int rectifiedOnTime, long open, LocalDate today) {}
 
   public record AuditView(List<org.probity.console.store.ConsoleStore.AuditEntry> entries) {}
+
+  /** One version of the rules as the history shows it; {@code effectiveFrom} null for version 1 (from the start). */
+  public record VersionRow(int version, java.time.Instant effectiveFrom, String author, String comment,
+      java.time.Instant publishedAt, List<String> changes, boolean inForce, boolean pending) {}
+
+  /** A version on the rules topic that the job refuses, and why. */
+  public record RefusedRow(int version, String author, java.time.Instant publishedAt, String reason) {}
+
+  /** The rule owners' page: the versions newest first, the refused ones, and the draft to start from (the latest). */
+  public record RulesView(boolean empty, int inForce, int nextVersion, List<VersionRow> versions,
+      List<RefusedRow> refused, List<String> unreadable, String draft, String effectiveDefault, String zone,
+      int backtestDays) {}
 }

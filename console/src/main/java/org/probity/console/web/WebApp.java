@@ -26,6 +26,8 @@ import org.probity.console.auth.Sessions;
 import org.probity.console.ingest.Broadcaster;
 import org.probity.console.ingest.TopicReader;
 import org.probity.console.ingest.UnitBoard;
+import org.probity.console.rules.DraftBacktest;
+import org.probity.console.rules.PublishedRules;
 import org.probity.console.store.AlertFilter;
 import org.probity.console.store.AlertStep;
 import org.probity.console.store.ConsoleStore;
@@ -71,6 +73,7 @@ public final class WebApp implements HttpHandler {
       "notice.css", "text/css; charset=utf-8",
       "notice.js", "text/javascript; charset=utf-8",
       "stats.js", "text/javascript; charset=utf-8",
+      "rules.js", "text/javascript; charset=utf-8",
       "favicon.svg", "image/svg+xml");
   /** Apache ECharts from its webjar on the classpath: the statistics page needs nothing from outside. */
   private static final String ECHARTS = "/META-INF/resources/webjars/echarts/5.3.1/dist/echarts.min.js";
@@ -96,11 +99,12 @@ public final class WebApp implements HttpHandler {
   private final WorkingDayCalendar calendar;
   private final IndexParameters index;
   private final Reports reports;
+  private final RulesPages rulesPages;
   private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
   /** {@code clock} dates notices, due dates and escalations (a test moves it); sessions keep their own. */
   public WebApp(ConsoleStore store, UnitBoard board, Sessions sessions, Broadcaster broadcaster,
-      Supplier<TopicReader.Status> readerStatus, ProbityConfig rules, String centreName,
+      Supplier<TopicReader.Status> readerStatus, ProbityConfig rules, PublishedRules rulesTopic, String centreName,
       int feedLimit, Clock clock, boolean trustedProxy, boolean secureCookies) {
     ReferenceData reference = rules.reference();
     ZoneId zone = rules.zone();
@@ -121,6 +125,7 @@ public final class WebApp implements HttpHandler {
     this.trustedProxy = trustedProxy;
     this.secureCookies = secureCookies;
     this.reports = new Reports(new Statistics(store), rect, board, calendar, reference, zone, labels);
+    this.rulesPages = new RulesPages(rulesTopic, new DraftBacktest(store), store, board, clock, zone);
   }
 
   private LocalDate today() {
@@ -247,7 +252,18 @@ public final class WebApp implements HttpHandler {
       Http.error(ex, 403, "missing " + API_HEADER + " header");
       return;
     }
-    // Every change but signing out needs the operator role: one check for every write there is.
+    // The rules are the rule owners' alone, reading included; their writes are those pages' only.
+    if (path.equals("/rules") || path.startsWith("/api/rules/")) {
+      if (!s.account().role().mayOwnRules()) {
+        LOG.info("console: account '{}' ({}) refused {} {}: rule owners only", s.account().username(),
+            s.account().role(), method, path);
+        Http.error(ex, 403, "only rule owners (规则管理员) may see and change the rules");
+        return;
+      }
+      rulesPages.handle(ex, s.account(), page(ex, s), path, method);
+      return;
+    }
+    // Every other change but signing out needs the operator role: one check for every write there is.
     if (method.equals("POST") && !path.equals("/logout") && !s.account().role().mayAcknowledge()) {
       LOG.info("console: read-only account '{}' refused {} {}", s.account().username(), method, path);
       Http.error(ex, 403, "read-only accounts cannot change anything");
@@ -288,6 +304,7 @@ public final class WebApp implements HttpHandler {
       me.put("displayName", s.account().displayName());
       me.put("role", s.account().role().name());
       me.put("mayAcknowledge", s.account().role().mayAcknowledge());
+      me.put("mayOwnRules", s.account().role().mayOwnRules());
       me.put("centreName", centreName);
       me.put("zone", zone.getId());
       ObjectNode legend = me.putObject("index");

@@ -11,14 +11,14 @@ const I18N = {
     allRules: '全部规则', allUnits: '全部单位', allSeverities: '全部级别', allStatuses: '全部状态', allAcks: '全部确认状态',
     OPEN: '未办结', RAISED: '新发', ESCALATED: '升级', RESOLVED: '已办结', PENDING: '待确认', DONE: '已确认',
     NOTICE: '预警', YELLOW: '黄牌', REDCARD: '红牌', score: '分', grade: '级', open: '未办结', noScore: '暂无评分',
-    notice: '预警告知书', rule: '规则', reason: '原因', ruleVersion: '规则版本', unit: '单位', subject: '对象', persons: '涉及人员',
+    notice: '预警告知书', rule: '规则', reason: '原因', ruleVersion: '规则逻辑版本', rulesVersion: '规则版本', unit: '单位', subject: '对象', persons: '涉及人员',
     amount: '金额', eventTime: '发生时间', firstEventTime: '首次发生', detectedAt: '检测时间', receivedAt: '接收时间',
     alertId: '告警编号', steps: '处置进程', evidence: '证据事件', acks: '确认记录', notSeen: '监察台未收到此事件（或已超出证据保留范围）',
     ackNote: '确认说明（可选）', acknowledge: '确认签收', ackedBy: '已确认', ackAgain: '升级后待确认', readOnly: '只读账号不能确认',
     noAcks: '尚无确认', caughtUp: '已同步', catchingUp: '正在从 Kafka 同步', alertsSeen: '告警记录', eventsSeen: '事件',
-    undecodable: '无法解码', refused: '无法存储已跳过', stream: '数据流', role_OPERATOR: '值班员', role_READ_ONLY: '只读',
+    undecodable: '无法解码', refused: '无法存储已跳过', stream: '数据流', role_OPERATOR: '值班员', role_READ_ONLY: '只读', role_RULE_OWNER: '规则管理员',
     CLOSED: '整改办结', sortNEWEST: '按发生时间（新→旧）', sortOLDEST: '按发生时间（旧→新）', sortCHANGED: '按最近变化',
-    rectification: '整改跟踪', stats: '统计分析', audit: '操作留痕', rectState: '整改情况', due: '整改期限',
+    rectification: '整改跟踪', stats: '统计分析', audit: '操作留痕', rulesNav: '规则管理', rectState: '整改情况', due: '整改期限',
     legendTitle: '说明', legendText: (i) => '分数：近' + i.windowDays + '天告警的加权和（黄牌' + i.yellowWeight + '、红牌' + i.redWeight
       + '、预警' + i.noticeWeight + '）。颜色：分数≥' + i.orangeAt + '为橙、≥' + i.redAt + '为红。等级：同一标准计本季度告警（A/B/C），故红色单位可为A级。'
       + '未办结：未被规则办结、也未经整改验收的告警，与告警列表、预警告知书一致。',
@@ -31,14 +31,14 @@ const I18N = {
     allRules: 'All rules', allUnits: 'All units', allSeverities: 'All levels', allStatuses: 'All statuses', allAcks: 'Any ack state',
     OPEN: 'Open', RAISED: 'Raised', ESCALATED: 'Escalated', RESOLVED: 'Resolved', PENDING: 'To acknowledge', DONE: 'Acknowledged',
     NOTICE: 'Notice', YELLOW: 'Yellow', REDCARD: 'Red card', score: 'score', grade: 'grade', open: 'open', noScore: 'no score yet',
-    notice: 'Warning notice', rule: 'Rule', reason: 'Reason', ruleVersion: 'Rule version', unit: 'Unit', subject: 'Subject', persons: 'People',
+    notice: 'Warning notice', rule: 'Rule', reason: 'Reason', ruleVersion: 'Rule logic version', rulesVersion: 'Rules version', unit: 'Unit', subject: 'Subject', persons: 'People',
     amount: 'Amount', eventTime: 'Event time', firstEventTime: 'First occurred', detectedAt: 'Detected', receivedAt: 'Received',
     alertId: 'Alert id', steps: 'Progress', evidence: 'Evidence events', acks: 'Acknowledgements', notSeen: 'Not seen by the console (or past its evidence retention)',
     ackNote: 'Note (optional)', acknowledge: 'Acknowledge', ackedBy: 'Acknowledged', ackAgain: 'Escalated since ack', readOnly: 'Read-only accounts cannot acknowledge',
     noAcks: 'Not acknowledged yet', caughtUp: 'in sync', catchingUp: 'catching up with Kafka', alertsSeen: 'alert records', eventsSeen: 'events',
-    undecodable: 'undecodable', refused: 'refused by the store, skipped', stream: 'Stream', role_OPERATOR: 'operator', role_READ_ONLY: 'read-only',
+    undecodable: 'undecodable', refused: 'refused by the store, skipped', stream: 'Stream', role_OPERATOR: 'operator', role_READ_ONLY: 'read-only', role_RULE_OWNER: 'rule owner',
     CLOSED: 'Rectified', sortNEWEST: 'Violation time, newest first', sortOLDEST: 'Violation time, oldest first', sortCHANGED: 'Latest change',
-    rectification: 'Rectification', stats: 'Statistics', audit: 'Audit trail', rectState: 'Rectification', due: 'Due',
+    rectification: 'Rectification', stats: 'Statistics', audit: 'Audit trail', rulesNav: 'Rules', rectState: 'Rectification', due: 'Due',
     legendTitle: 'Legend', legendText: (i) => 'Score: weighted alerts of the last ' + i.windowDays + ' days (yellow ' + i.yellowWeight
       + ', red ' + i.redWeight + ', notice ' + i.noticeWeight + '). Colour: orange from ' + i.orangeAt + ', red from ' + i.redAt
       + '. Grade: the same thresholds on this quarter\'s alerts (A/B/C), so a red unit can be grade A. '
@@ -271,7 +271,9 @@ function fillRow(tr, a) {
     open: String(a.open) });
   tr.replaceChildren(
     el('td', {}, el('span', { class: 'sev ' + a.severity, text: severityName(a.severity) })),
-    el('td', { class: 'rule-unit' }, el('div', { class: 'rule-name', text: ruleName(a.ruleId) }), el('div', { class: 'unit-name', text: a.unitName })),
+    el('td', { class: 'rule-unit' }, el('div', { class: 'rule-name', text: ruleName(a.ruleId) }),
+      el('div', { class: 'unit-name', text: a.unitName }, ' ', el('span', { class: 'rules-version', title: t('rulesVersion'),
+        text: t('rulesVersion') + ' v' + a.rulesVersion }))),
     el('td', {}, el('div', { class: 'msg', title: a.message, text: a.message })),
     el('td', {}, ladder(a)),
     el('td', { class: 'time', title: fullTime(a.firstEventTime), text: shortTime(a.firstEventTime) }),
@@ -375,7 +377,8 @@ async function openDetail(alertId) {
     el('p', { class: 'message', id: 'd-message', text: a.message }),
     facts([
       ['rule', a.ruleId, 'd-rule'], ['reason', a.reason + ' · ' + reasonName(a.reason), 'd-reason'],
-      ['ruleVersion', String(a.ruleVersion), 'd-rule-version'], ['unit', a.unitName + ' (' + a.unitId + ')', 'd-unit'],
+      ['ruleVersion', String(a.ruleVersion), 'd-rule-version'],
+      ['rulesVersion', 'v' + a.rulesVersion, 'd-rules-version'], ['unit', a.unitName + ' (' + a.unitId + ')', 'd-unit'],
       ['subject', a.subjectType + ' ' + a.subjectId, 'd-subject'], ['persons', persons, 'd-persons'],
       ['amount', money(a.amountFen), 'd-amount'], ['eventTime', fullTime(a.eventTime), 'd-event-time'],
       ['firstEventTime', fullTime(a.firstEventTime), 'd-first'], ['detectedAt', fullTime(a.detectedAt), 'd-detected'],
@@ -473,6 +476,7 @@ function tick() {
 async function main() {
   [state.labels, state.me] = await Promise.all([api('/api/labels'), api('/api/me')]);
   $('centre').textContent = state.me.centreName;
+  $('nav-rules').hidden = !state.me.mayOwnRules;
   for (const name of Object.keys(state.filter)) {
     $('f-' + name).addEventListener('change', (e) => setFilter(name, e.target.value));
   }

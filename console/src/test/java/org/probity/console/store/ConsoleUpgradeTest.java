@@ -78,10 +78,18 @@ class ConsoleUpgradeTest {
     // Before that version, event ids were 200 characters: the migration widens what it finds narrow.
     try (Connection c = DriverManager.getConnection(db[0], db[1], ""); Statement s = c.createStatement()) {
       s.execute("ALTER TABLE evidence_event ALTER COLUMN event_id SET DATA TYPE VARCHAR(200)");
+      // Before the rules had versions, alerts had no rulesVersion.
+      for (String table : List.of("alert", "alert_step")) {
+        s.executeUpdate("UPDATE " + table + " SET record = REPLACE(record, '\"rulesVersion\":1,', '')");
+        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table + " WHERE record LIKE '%rulesVersion%'")) {
+          rs.next();
+          assertThat(rs.getInt(1)).as(table).isZero();
+        }
+      }
     }
 
     try (ConsoleStore store = ConsoleStore.open(db[0], db[1], "")) {
-      assertThat(history(db)).containsExactly("1 BASELINE", "2 JDBC", "3 SQL", "4 SQL");
+      assertThat(history(db)).containsExactly("1 BASELINE", "2 JDBC", "3 SQL", "4 SQL", "5 SQL");
       assertThat(store.feed(AlertFilter.ALL, 10)).extracting(a -> a.alert().getAlertId())
           .containsExactlyInAnyOrder(notice.getAlertId(), signatures.getAlertId());
       StoredAlert ladder = store.alert(notice.getAlertId()).orElseThrow();
@@ -89,6 +97,13 @@ class ConsoleUpgradeTest {
       assertThat(ladder.firstEventTime()).isEqualTo(T0);
       assertThat(ladder.latestAck().username()).isEqualTo("li");
       assertThat(ladder.open()).isTrue();
+      assertThat(ladder.alert().getRulesVersion()).as("judged by the rules file the job started with").isEqualTo(1);
+      assertThat(store.steps(notice.getAlertId())).allMatch(step -> step.alert().getRulesVersion() == 1);
+      try (Connection c = DriverManager.getConnection(db[0], db[1], ""); Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM alert WHERE rules_version = 1")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("the column of the older rows").isEqualTo(2);
+      }
       assertThat(store.steps(notice.getAlertId())).extracting(s -> s.alert().getSeverity())
           .containsExactly(Severity.NOTICE, Severity.YELLOW, Severity.RED);
       assertThat(store.acks(notice.getAlertId())).extracting(Ack::username, Ack::note).containsExactly(
@@ -111,7 +126,7 @@ class ConsoleUpgradeTest {
     }
 
     try (ConsoleStore store = ConsoleStore.open(db[0], db[1], "")) {
-      assertThat(history(db)).as("nothing to migrate the second time").hasSize(4);
+      assertThat(history(db)).as("nothing to migrate the second time").hasSize(5);
       Rectifications.Issued kept = new Rectifications(store).notices("U07").get(0);
       assertThat(kept.items()).singleElement().satisfies(i -> {
         assertThat(i.state()).isEqualTo(Rectifications.State.ACCEPTED);

@@ -8,9 +8,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line: {@code run}, {@code replay}, {@code generate}, {@code stop}, {@code topics}. Only wires: every
- * command builds the same pipeline ({@link org.probity.jobs.pipeline.ProbityPipeline}). The job
- * jar's main class, so {@code flink run probity-jobs-job.jar run --bootstrap-servers …} works as is.
+ * The command line: {@code run}, {@code replay}, {@code generate}, {@code stop}, {@code topics},
+ * {@code backtest}, {@code rules}. Only wires: every command builds the same pipeline
+ * ({@link org.probity.jobs.pipeline.ProbityPipeline}). The job jar's main class, so {@code flink run
+ * probity-jobs-job.jar run --bootstrap-servers …} works as is.
  */
 @Command(name = "probity", mixinStandardHelpOptions = true, usageHelpWidth = 100,
     description = "Real-time e-supervision (电子监察). probity COMMAND --help for a command's options.",
@@ -41,6 +42,8 @@ public final class ProbityJob implements java.util.concurrent.Callable<Integer> 
         .setDefaultValueProvider(TrafficOptions.defaults(org.probity.jobs.generate.GeneratorSettings.DEFAULTS)));
     cl.addSubcommand(Cli.commandLine(new StopCommand(err)));
     cl.addSubcommand(Cli.commandLine(new TopicsCommand(err)));
+    cl.addSubcommand(Cli.commandLine(new BacktestCommand(err)));
+    cl.addSubcommand(Cli.commandLine(new RulesCommand(err)));
     return cl;
   }
 

@@ -29,7 +29,7 @@ class CommandLineTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "frobnicate|probity: unknown command 'frobnicate'; the commands are generate, replay, run, stop, topics",
+      "frobnicate|probity: unknown command 'frobnicate'; the commands are backtest, generate, replay, rules, run, stop, topics",
       "replay --alerts out.jsonl|probity replay: Missing required option: '--events=FILE' (see probity replay --help)",
       "replay --events /nonexistent.jsonl --alerts out.jsonl|probity replay: Invalid value for option '--events': no such file, got '/nonexistent.jsonl'",
       "run --bootstrap-servers k:9092 --bogus 1|probity run: Unknown options: '--bogus', '1'",
