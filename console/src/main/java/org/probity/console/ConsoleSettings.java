@@ -65,12 +65,13 @@ public record ConsoleSettings(
    */
   public static ConsoleSettings demo(KafkaSettings kafka, ProbityConfig rules, Path storeDir, String password) {
     Account demo = new Account("demo", "演示值班员", Role.OPERATOR, Passwords.hash(password.toCharArray()));
+    Account owner = new Account("owner", "演示规则管理员", Role.RULE_OWNER, Passwords.hash(password.toCharArray()));
     return defaults()
         .withListen("127.0.0.1", 0)
         .withKafka(kafka)
         .withStore(h2Url(storeDir), "", "")
         .withRules(rules)
-        .withAccounts(List.of(demo));
+        .withAccounts(List.of(demo, owner));
   }
 
   /** The embedded store's JDBC URL for a folder. */

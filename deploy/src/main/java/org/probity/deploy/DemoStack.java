@@ -42,6 +42,12 @@ final class DemoStack implements AutoCloseable {
    */
   static DemoStack start(Path dir, ProbityConfig config, Duration checkpoint, Duration idleness, PrintStream out)
       throws Exception {
+    return start(dir, config, org.probity.jobs.config.RulesFile.defaultText(), checkpoint, idleness, out);
+  }
+
+  /** As above, {@code config} read from {@code rulesText}: version 1 on the rules topic. */
+  static DemoStack start(Path dir, ProbityConfig config, String rulesText, Duration checkpoint, Duration idleness,
+      PrintStream out) throws Exception {
     out.println("probity demo: starting Kafka (KRaft) in " + dir + " …");
     EmbeddedKafka kafka = EmbeddedKafka.start(dir);
     ConsoleServer console = null;
@@ -51,9 +57,11 @@ final class DemoStack implements AutoCloseable {
       out.println("probity demo: Kafka at " + kafka.bootstrapServers() + "; starting the console and the monitor …");
       String password = Passwords.randomPassword();
       console = ConsoleServer.start(ConsoleSettings.demo(topics, config, dir.resolve("console"), password));
-      out.println("probity demo: console at " + console.url() + "  (sign in as demo / " + password + ")");
+      out.println("probity demo: console at " + console.url() + "  (sign in as demo / " + password
+          + "; the rules pages as owner / " + password + ")");
       RunCommand.Settings settings = new RunCommand.Settings(topics, config, checkpoint, null, Duration.ofSeconds(30),
-          idleness, JobEnvironment.StateBackend.HASHMAP, 2, false);
+          idleness, JobEnvironment.StateBackend.HASHMAP, 2, false)
+          .withRules(org.probity.jobs.versions.RulesTopic.DEFAULT, rulesText);
       StreamExecutionEnvironment env = RunCommand.environment(settings);
       RunCommand.defineWorkflow(env, settings);
       JobClient job = env.executeAsync("probity demo");

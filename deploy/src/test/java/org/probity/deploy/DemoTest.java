@@ -37,7 +37,7 @@ import org.openqa.selenium.support.ui.FluentWait;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DemoTest {
   private static final Pattern CONSOLE_LINE =
-      Pattern.compile("probity demo: console at (http://\\S+/)  \\(sign in as demo / (\\S+)\\)");
+      Pattern.compile("probity demo: console at (http://\\S+/)  \\(sign in as demo / (\\S+);");
   private static final Pattern ALERTS_SEEN = Pattern.compile("告警记录 [1-9]");
 
   @Test

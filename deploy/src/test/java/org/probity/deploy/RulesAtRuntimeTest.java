@@ -81,7 +81,7 @@ class RulesAtRuntimeTest {
     try (JsonLinesWriter w = new JsonLinesWriter(events, new AvroJson(config.zone()))) {
       month.forEach(w::writeEvent);
     }
-    Instant last = month.stream().map(RulesAtRuntimeTest::time).max(Instant::compareTo).orElseThrow();
+    Instant judged = clockAtTheEnd(month, 2);
 
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
       KafkaSettings topics = KafkaSettings.defaults(kafka.bootstrapServers());
@@ -131,13 +131,13 @@ class RulesAtRuntimeTest {
             replayed.toString(), "--rules-history", history.toString()}, new PrintStream(err, true)))
             .as(err.toString()).isZero();
         // The live job's clock stops short of the month's end (no more events): compare what both have judged.
-        long judged = last.minus(Duration.ofDays(1)).toEpochMilli();
-        List<String> expected = KafkaAlerts.readJsonLines(replayed).stream().filter(a -> a.eventTime() < judged)
+        List<String> expected = KafkaAlerts.readJsonLines(replayed).stream()
+            .filter(a -> a.eventTime() < judged.toEpochMilli())
             .map(KafkaAlerts.Seen::comparable).sorted().toList();
         assertThat(expected).hasSizeGreaterThan(200);
         List<String>[] live = new List[1];
         boolean same = Await.within(Duration.ofMinutes(3), () -> {
-          live[0] = alerts(kafka, topics).stream().filter(a -> a.eventTime() < judged)
+          live[0] = alerts(kafka, topics).stream().filter(a -> a.eventTime() < judged.toEpochMilli())
               .map(KafkaAlerts.Seen::comparable).sorted().toList();
           return live[0].equals(expected);
         });
@@ -145,7 +145,8 @@ class RulesAtRuntimeTest {
             .containsExactlyElementsOf(expected);
         assertThat(same).isTrue();
 
-        List<KafkaAlerts.Seen> seen = alerts(kafka, topics).stream().filter(a -> a.eventTime() < judged).toList();
+        List<KafkaAlerts.Seen> seen = alerts(kafka, topics).stream()
+            .filter(a -> a.eventTime() < judged.toEpochMilli()).toList();
         assertThat(seen).allSatisfy(a -> assertThat(a.rulesVersion()).as(a.comparable())
             .isEqualTo(a.eventTime() < T1.toEpochMilli() ? 1 : a.eventTime() < T2.toEpochMilli() ? 2 : 4));
         Predicate<KafkaAlerts.Seen> onlyUnderTheLowerThreshold = a -> a.ruleId().equals(LARGE)
@@ -166,6 +167,23 @@ class RulesAtRuntimeTest {
         job.waitFor(1, TimeUnit.MINUTES);
       }
     }
+  }
+
+  /**
+   * Where the live job's event-time clock stops once the month is read: the earliest of the
+   * topic-partitions' last event times (each partition holds its watermark back) less the
+   * out-of-orderness bound, and a minute more.
+   */
+  private static Instant clockAtTheEnd(List<SpecificRecordBase> month, int partitions) {
+    Map<String, Instant> lastByPartition = new java.util.HashMap<>();
+    for (SpecificRecordBase e : month) {
+      int p = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+          KafkaTraffic.subjectKey(e).getBytes(StandardCharsets.UTF_8))) % partitions;
+      lastByPartition.merge(e.getClass().getSimpleName() + "/" + p, time(e), (a, b) -> a.isAfter(b) ? a : b);
+    }
+    assertThat(lastByPartition).hasSize(4 * partitions);
+    return lastByPartition.values().stream().min(Instant::compareTo).orElseThrow()
+        .minus(Duration.ofMinutes(3));
   }
 
   private static Instant time(SpecificRecordBase e) {

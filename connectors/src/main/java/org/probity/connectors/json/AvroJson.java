@@ -122,6 +122,9 @@ public final class AvroJson implements Serializable {
           record.put(field.pos(), null);
         } else if (field.schema().getType() == Schema.Type.ARRAY) {
           record.put(field.pos(), new ArrayList<>());
+        } else if (node == null && field.hasDefaultValue()) {
+          // A field a later schema version added (an Alert's rulesVersion): a record written before it has its default.
+          record.put(field.pos(), SpecificData.get().getDefaultValue(field));
         } else {
           throw new InvalidRecordException("missing required field '" + field.name() + "'");
         }

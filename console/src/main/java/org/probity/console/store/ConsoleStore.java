@@ -1,8 +1,6 @@
 package org.probity.console.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
@@ -483,12 +481,8 @@ public final class ConsoleStore implements AutoCloseable {
 
   static Alert parseAlert(String json) {
     try {
-      JsonNode node = JSON.readTree(json);
-      if (!node.has("rulesVersion")) {
-        // Stored before the rules had versions: judged by the rules file the job started with.
-        ((ObjectNode) node).put("rulesVersion", 1);
-      }
-      return AVRO_JSON.read(node, Alert.class);
+      // Stored before the rules had versions, a record has none: it reads as version 1 (the schema's default).
+      return AVRO_JSON.read(JSON.readTree(json), Alert.class);
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable alert in the store", e);
     }

@@ -70,13 +70,11 @@ public final class ProbityJob implements java.util.concurrent.Callable<Integer> 
 
   /** The text of the rules file (the shipped one without {@code --rules}), as version 1 of the rules topic. */
   static String rulesText(Path rules) {
+    if (rules == null) {
+      return RulesFile.defaultText();
+    }
     try {
-      if (rules != null) {
-        return java.nio.file.Files.readString(rules, java.nio.charset.StandardCharsets.UTF_8);
-      }
-      try (var in = ProbityJob.class.getClassLoader().getResourceAsStream(RulesFile.DEFAULT_RESOURCE)) {
-        return new String(java.util.Objects.requireNonNull(in).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      }
+      return java.nio.file.Files.readString(rules, java.nio.charset.StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
       throw new org.probity.jobs.config.ConfigException("--rules: cannot read " + rules + ": " + e.getMessage());
     }

@@ -215,7 +215,7 @@ public final class RunCommand implements Callable<Integer> {
       settings = settings.withRestore(resumePoint(settings, err));
     }
     err.println("probity run: job '" + settings.jobName() + "', " + describe(settings) + "; rules file "
-        + rulesVersion() + ", versions on " + settings.rulesTopic());
+        + rulesFile(settings) + ", versions on " + settings.rulesTopic());
     preflight(settings);
     Configuration conf = configuration(settings);
     if (!JobEnvironment.isLocal(conf)) {
@@ -294,10 +294,8 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** The rules file and a hash of its bytes, so two starts can tell whether their rules differ. */
-  private String rulesVersion() throws java.io.IOException {
-    byte[] bytes = rules != null ? java.nio.file.Files.readAllBytes(rules)
-        : java.util.Objects.requireNonNull(RunCommand.class.getClassLoader()
-            .getResourceAsStream(org.probity.jobs.config.RulesFile.DEFAULT_RESOURCE)).readAllBytes();
+  private String rulesFile(Settings s) {
+    byte[] bytes = s.rulesText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     String hash = org.probity.connectors.ingest.IngestDecoder.sha256(bytes, bytes.length).substring(0, 12);
     return (rules != null ? rules.toString() : "(shipped defaults)") + " sha256:" + hash;
   }

@@ -56,11 +56,16 @@ public final class RulesFile {
   }
 
   public static ProbityConfig defaults() {
+    return parse(defaultText(), DEFAULT_RESOURCE);
+  }
+
+  /** The text of the rules file shipped in the jar. */
+  public static String defaultText() {
     try (InputStream in = RulesFile.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(DEFAULT_RESOURCE + " missing from the jar");
       }
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), DEFAULT_RESOURCE);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + DEFAULT_RESOURCE, e);
     }

@@ -120,11 +120,12 @@ public final class RulesHistory implements Serializable {
     return versions.get(0);
   }
 
-  /** Whether {@code candidate} is a version already in this history (re-read from the topic after a restart). */
+  /**
+   * Whether {@code candidate} is a version already in this history (the topic re-read after a
+   * restart, or version 1 as the job published it): the same number with the same rules.
+   */
   public boolean has(RulesVersion candidate) {
-    return candidate.getVersion() <= latest().version() && versions.stream().anyMatch(v -> v.version()
-        == candidate.getVersion() && v.rules().equals(candidate.getRules())
-        && v.effectiveFrom() == candidate.getEffectiveFrom().toEpochMilli());
+    return versions.stream().anyMatch(v -> v.version() == candidate.getVersion() && v.rules().equals(candidate.getRules()));
   }
 
   /**
