@@ -78,9 +78,14 @@ class RuleOwnerBrowserTest {
           + " e.dispatchEvent(new Event('input', {bubbles: true})); e.dispatchEvent(new Event('change', {bubbles: true}));",
           DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm").format(from.atZone(ZONE)));
       page.driver.findElement(By.id("comment")).sendKeys("县纪委〔2026〕15号：大额资金标准下调至2万元");
+      page.until(WAIT, "the draft checked again with its time", d -> "ok".equals(d.findElement(By.id("check"))
+          .getAttribute("data-state")) && d.findElement(By.id("publish")).isEnabled());
       page.driver.findElement(By.id("publish")).click();
-      page.until(WAIT, "version 2 in the history",
-          d -> !d.findElements(By.cssSelector("#versions tr[data-version='2']")).isEmpty());
+      page.until(WAIT, "version 2 in the history", d -> {
+        List<WebElement> refused = d.findElements(By.cssSelector("#publish-result[data-state='error']"));
+        assertThat(refused).as("the publication refused").isEmpty();
+        return !d.findElements(By.cssSelector("#versions tr[data-version='2']")).isEmpty();
+      });
 
       // The next payment, dated after the version's instant (and one more event behind it, so the
       // partition's clock passes it).
