@@ -41,8 +41,9 @@ class TopicsCreateTest {
       assertThat(code).as(first).isZero();
       assertThat(first).contains("created probity.approvals (3 partitions, replication 1)",
           "created probity.unit-status (3 partitions, replication 1, {cleanup.policy=compact})",
-          "created probity.deadletter (1 partitions, replication 1)");
-      assertThat(first.lines().filter(l -> l.startsWith("created "))).hasSize(7);
+          "created probity.deadletter (1 partitions, replication 1)",
+          "created probity.rules (1 partitions, replication 1, {cleanup.policy=compact})");
+      assertThat(first.lines().filter(l -> l.startsWith("created "))).hasSize(8);
       try (Admin admin = kafka.admin()) {
         String policy = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC,
             "probity.unit-status"))).all().get().values().iterator().next().get("cleanup.policy").value();
@@ -53,7 +54,7 @@ class TopicsCreateTest {
 
       String again = run("topics", "create", "--bootstrap-servers", bootstrap, "--partitions", "3");
       assertThat(code).as(again).isZero();
-      assertThat(again.lines().filter(l -> l.startsWith("exists  "))).hasSize(7);
+      assertThat(again.lines().filter(l -> l.startsWith("exists  "))).hasSize(8);
 
       String renamed = run("topics", "create", "--bootstrap-servers", bootstrap, "--partitions", "3",
           "--topic", "unit-status=county.unit-status");

@@ -48,7 +48,7 @@ class AvroJsonTest {
             + "\"unitId\":\"U01\",\"meetingId\":\"M-1\",\"action\":\"DECIDED\",\"topicId\":\"T-1\","
             + "\"topicType\":\"LARGE_FUNDS\",\"memberId\":\"P1\",\"memberRole\":\"PRINCIPAL\","
             + "\"decisionRef\":\"D-1\",\"amountFen\":0}"),
-        Arguments.of(Alert.class, "{\"alertId\":\"al-1\",\"ruleId\":\"PAYMENT_SIGNATURE_CHAIN\",\"ruleVersion\":2,"
+        Arguments.of(Alert.class, "{\"alertId\":\"al-1\",\"ruleId\":\"PAYMENT_SIGNATURE_CHAIN\",\"ruleVersion\":2,\"rulesVersion\":3,"
             + "\"reason\":\"MISSING_SIGNATURE\",\"severity\":\"RED\",\"status\":\"ESCALATED\",\"unitId\":\"U01\","
             + "\"subjectType\":\"VOUCHER\",\"subjectId\":\"V-1\",\"personIds\":[\"P1\",\"P2\"],\"amountFen\":100,"
             + "\"eventTime\":\"2025-09-29T09:00:00+08:00\",\"detectedAt\":\"2025-09-29T09:00:05.123+08:00\","
@@ -231,5 +231,15 @@ class AvroJsonTest {
     assertThat(canonicalLines().map(a -> a.get()[0])).containsExactlyInAnyOrder(ApprovalEvent.class,
         PaymentEvent.class, ProcurementEvent.class, DecisionEvent.class, Alert.class, UnitStatus.class,
         DeadLetter.class);
+  }
+
+  @Test
+  void anAlertWrittenBeforeRulesVersionsReadsAsVersionOne() throws Exception {
+    String before = "{\"alertId\":\"al-1\",\"ruleId\":\"PAYMENT_DUPLICATE\",\"ruleVersion\":1,\"reason\":\"SAME_INVOICE\","
+        + "\"severity\":\"RED\",\"status\":\"RAISED\",\"unitId\":\"U01\",\"subjectType\":\"VOUCHER\",\"subjectId\":\"V-1\","
+        + "\"eventTime\":\"2025-09-29T09:00:00+08:00\",\"detectedAt\":\"2025-09-29T09:00:05+08:00\",\"message\":\"m\"}";
+    Alert a = new AvroJson(java.time.ZoneId.of("Asia/Shanghai"))
+        .read(new com.fasterxml.jackson.databind.ObjectMapper().readTree(before), Alert.class);
+    org.assertj.core.api.Assertions.assertThat(a.getRulesVersion()).isEqualTo(1);
   }
 }

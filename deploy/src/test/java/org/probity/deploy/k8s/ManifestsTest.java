@@ -156,10 +156,11 @@ public class ManifestsTest {
   }
 
   @Test
-  void theTopicsAreTheContractsWithUnitStatusCompacted() throws Exception {
+  void theTopicsAreTheContractsWithUnitStatusAndRulesCompacted() throws Exception {
     KafkaSettings contract = KafkaSettings.defaults("unused:9092");
+    String rules = org.probity.jobs.versions.RulesTopic.DEFAULT;
     Set<String> wanted = new TreeSet<>(contract.eventTopics().values());
-    wanted.addAll(List.of(contract.alertsTopic(), contract.unitStatusTopic(), contract.deadLetterTopic()));
+    wanted.addAll(List.of(contract.alertsTopic(), contract.unitStatusTopic(), contract.deadLetterTopic(), rules));
     Set<String> got = new TreeSet<>();
     for (JsonNode t : documents("kafka-topics.yaml")) {
       assertThat(t.path("apiVersion").asText()).isEqualTo("kafka.strimzi.io/v1beta2");
@@ -171,7 +172,8 @@ public class ManifestsTest {
       String name = spec.path("topicName").asText();
       got.add(name);
       String policy = spec.path("config").path("cleanup.policy").asText("delete");
-      assertThat(policy).as(name).isEqualTo(name.equals(contract.unitStatusTopic()) ? "compact" : "delete");
+      assertThat(policy).as(name).isEqualTo(name.equals(contract.unitStatusTopic()) || name.equals(rules)
+          ? "compact" : "delete");
     }
     assertThat(got).isEqualTo(wanted);
   }
