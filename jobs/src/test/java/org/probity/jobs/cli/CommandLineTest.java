@@ -46,7 +46,7 @@ class CommandLineTest {
       "run --bootstrap-servers k:9092 --transaction-timeout 30d|probity run: Invalid value for option '--transaction-timeout': must be from 1ms to 24d (Kafka's limit), got 'PT720H'",
       "run --bootstrap-servers k:9092 --max-ahead 0s|probity run: Invalid value for option '--max-ahead': must be from 1ms to 3650d, got 'PT0S'",
       "run --bootstrap-servers k:9092 --job-name ../x|probity run: Invalid value for option '--job-name': must be 1-100 letters, digits",
-      "run --bootstrap-servers k:9092 --topic bogus=x|probity run: Invalid value for option '--topic': must be one of approvals, payments, procurement, decisions, alerts, unit-status, deadletter, got 'bogus'",
+      "run --bootstrap-servers k:9092 --topic bogus=x|probity run: Invalid value for option '--topic': must be one of approvals, payments, procurement, decisions, alerts, unit-status, deadletter, rules, got 'bogus'",
       "run --bootstrap-servers k:9092 --from-savepoint /nowhere --from-checkpoint /nowhere2|probity: run: --from-savepoint and --from-checkpoint: give one or the other",
       "run --bootstrap-servers k:9092 --from-savepoint /nowhere|probity: run: --from-savepoint: no _metadata at 'file:///nowhere'",
       "generate|probity: generate: give exactly one of --out or --bootstrap-servers",

@@ -311,6 +311,15 @@ public final class LargeWithoutDecisionRule implements Rule {
     /** Judges a payment against the decisions known made by its time ({@code reached}: the watermark). */
     private void judge(PaymentEvent payment, long reached, Context ctx, Collector<Alert> out) throws Exception {
       String ref = ref(payment);
+      if (ref == null) {
+        // Only a payment in flight in a savepoint taken before NO_DECISION_REF moved to the voucher's stage.
+        out.collect(alert(NO_DECISION_REF, Severity.RED, payment, payment.getEventTime())
+            .evidence(payment.getEventId())
+            .message(SignatureChainRule.voucher(payment) + "达到三重一大大额资金标准"
+                + Money.yuan(config.largeFundsThresholdFen(payment.getUnitId())) + "，未引用集体决策")
+            .build());
+        return;
+      }
       List<DecisionEvent> inTime = sortedDecisions().stream()
           .filter(d -> !d.getEventTime().isAfter(payment.getEventTime())).toList();
       if (!inTime.isEmpty()) {
