@@ -420,7 +420,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
       return false;
     }
     try {
-      known = known.admit(v);
+      known = known.accept(v);
       return true;
     } catch (ConfigException e) {
       // The job's rules-topic reader dead-letters what it refuses; a stage never sees that here.

@@ -74,7 +74,7 @@ public abstract class RulesAt<IN, OUT> extends BroadcastProcessFunction<IN, Rule
       return false;
     }
     try {
-      known = known.admit(v);
+      known = known.accept(v);
       return true;
     } catch (ConfigException e) {
       LOG.error("rules version {} not applied: {}", v.getVersion(), e.getMessage());

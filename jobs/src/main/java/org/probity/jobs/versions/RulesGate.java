@@ -62,7 +62,7 @@ public final class RulesGate extends AbstractStreamOperator<RulesVersion>
     for (RulesVersion v : taken.get()) {
       if (!known.has(v)) {
         try {
-          known = known.admit(v);
+          known = known.accept(v);
         } catch (ConfigException e) {
           LOG.error("a rules version taken before the restart no longer applies: {}", e.getMessage());
         }
@@ -113,7 +113,7 @@ public final class RulesGate extends AbstractStreamOperator<RulesVersion>
       return;
     }
     try {
-      known = known.admit(v);
+      known = known.accept(v);
     } catch (ConfigException e) {
       refuse(record, v, e.getMessage());
       return;

@@ -20,27 +20,33 @@ import org.probity.schema.RulesVersion;
  * {@code t}; versions and their instants only grow, so that is one version for every instant, the
  * same in a live run and in a replay with the same history.
  *
- * <p>A candidate that fails {@link #admit} is never applied: the job dead-letters it with the
- * message and keeps judging by the versions it has. Publishers check a candidate with the stricter
- * {@link #accept}. Immutable; both return a new history.
+ * <p>A candidate that fails {@link #accept} is never applied: the job dead-letters it with the
+ * message and keeps judging by the versions it has. Immutable; {@link #accept} returns a new history.
  */
 public final class RulesHistory implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** One version: its number, when it starts to judge, who published it and why, and its rules. */
+  /**
+   * One version: its number, when it starts to judge, who published it and why, its rules as
+   * published ({@code declared}) and as the job judges by them ({@code config}: the declared rules
+   * with the fields that shape the dataflow taken from the job's rules file, {@link #withStructureOf}).
+   */
   public record Version(int version, long effectiveFrom, String author, String comment, long publishedAt,
-      String rules, ProbityConfig config) implements Serializable {}
+      String rules, ProbityConfig config, ProbityConfig declared) implements Serializable {}
 
   private final List<Version> versions;
+  /** The job's rules file, whose dataflow-shaping fields every version takes; null: the versions' own. */
+  private final ProbityConfig structure;
 
-  private RulesHistory(List<Version> versions) {
+  private RulesHistory(List<Version> versions, ProbityConfig structure) {
     this.versions = List.copyOf(versions);
+    this.structure = structure;
   }
 
   /** The history of a job started with {@code config} (read from {@code rulesText}), before any publication. */
   public static RulesHistory startingWith(ProbityConfig config, String rulesText) {
     return new RulesHistory(List.of(new Version(1, Long.MIN_VALUE, "", "the rules file the job started with",
-        Long.MIN_VALUE, rulesText, config)));
+        Long.MIN_VALUE, rulesText, config, config)), null);
   }
 
   /** A history as built from published versions, and the versions refused on the way (with why). */
@@ -72,7 +78,7 @@ public final class RulesHistory implements Serializable {
         continue;
       }
       try {
-        history = history.admit(v);
+        history = history.accept(v);
       } catch (ConfigException e) {
         refused.add(new Refused(v, e.getMessage()));
       }
@@ -88,7 +94,7 @@ public final class RulesHistory implements Serializable {
    */
   public RulesHistory withStructureOf(ProbityConfig start) {
     return new RulesHistory(versions.stream().map(v -> new Version(v.version(), v.effectiveFrom(), v.author(),
-        v.comment(), v.publishedAt(), v.rules(), v.config().withStructureOf(start))).toList());
+        v.comment(), v.publishedAt(), v.rules(), v.declared().withStructureOf(start), v.declared())).toList(), start);
   }
 
   /** Version 1 as a record of the topic, for a job that finds the topic empty. */
@@ -129,28 +135,23 @@ public final class RulesHistory implements Serializable {
   }
 
   /**
-   * This history with {@code candidate} appended, as a publisher must check it (the CLI, the
-   * console): or a {@link ConfigException} whose one line says why it cannot be applied: not a
-   * complete valid rules file, not the next version, effective before the version in force, or a
-   * change to a field that shapes the job's dataflow ({@link #restartOnly}), which a running job
-   * would not take.
+   * This history with {@code candidate} appended, or a {@link ConfigException} whose one line says
+   * why it cannot be applied: not a complete valid rules file, not the next version, effective
+   * before the latest version, or a change from the latest version to a field that shapes the
+   * job's dataflow ({@link #restartOnly}), which a running job cannot take. The job, the CLI and
+   * the console check a version alike.
    */
   public RulesHistory accept(RulesVersion candidate) {
-    ProbityConfig config = parse(candidate);
-    String change = restartOnly(latest().config(), config);
+    ProbityConfig declared = parse(candidate);
+    String change = restartOnly(latest().declared(), declared);
     if (change != null) {
       throw new ConfigException("rules version " + candidate.getVersion() + ": " + change);
     }
-    return append(candidate, config);
-  }
-
-  /**
-   * This history with {@code candidate} appended as a running job takes it: as {@link #accept},
-   * but the fields that shape the dataflow stay the job's (a published value for them waits for a
-   * start with a rules file that states it).
-   */
-  public RulesHistory admit(RulesVersion candidate) {
-    return append(candidate, parse(candidate).withStructureOf(latest().config()));
+    List<Version> more = new ArrayList<>(versions);
+    more.add(new Version(candidate.getVersion(), candidate.getEffectiveFrom().toEpochMilli(), candidate.getAuthor(),
+        candidate.getComment(), candidate.getPublishedAt().toEpochMilli(), candidate.getRules(),
+        structure == null ? declared : declared.withStructureOf(structure), declared));
+    return new RulesHistory(more, structure);
   }
 
   private ProbityConfig parse(RulesVersion candidate) {
@@ -163,13 +164,6 @@ public final class RulesHistory implements Serializable {
           + latest().version() + "'s (" + Instant.ofEpochMilli(latest().effectiveFrom()) + "); versions take effect in order");
     }
     return RulesFile.parseVersion(candidate.getRules(), name);
-  }
-
-  private RulesHistory append(RulesVersion candidate, ProbityConfig config) {
-    List<Version> more = new ArrayList<>(versions);
-    more.add(new Version(candidate.getVersion(), candidate.getEffectiveFrom().toEpochMilli(), candidate.getAuthor(),
-        candidate.getComment(), candidate.getPublishedAt().toEpochMilli(), candidate.getRules(), config));
-    return new RulesHistory(more);
   }
 
   /**
@@ -213,11 +207,11 @@ public final class RulesHistory implements Serializable {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RulesHistory h && h.versions.equals(versions);
+    return o instanceof RulesHistory h && h.versions.equals(versions) && Objects.equals(h.structure, structure);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(versions);
+    return Objects.hash(versions, structure);
   }
 }

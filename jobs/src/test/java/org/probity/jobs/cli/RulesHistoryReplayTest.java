@@ -72,7 +72,7 @@ class RulesHistoryReplayTest {
   }
 
   static RulesHistory history(String newRules, Instant effectiveFrom) {
-    return RulesHistory.startingWith(old, shipped).admit(RulesVersion.newBuilder().setVersion(2).setAuthor("test")
+    return RulesHistory.startingWith(old, shipped).accept(RulesVersion.newBuilder().setVersion(2).setAuthor("test")
         .setComment("changed").setEffectiveFrom(effectiveFrom).setPublishedAt(Instant.now()).setRules(newRules)
         .build());
   }
@@ -126,7 +126,7 @@ class RulesHistoryReplayTest {
     String discipline = base.replace("  - {id: U02, name: 县教育局}",
         "  - {id: U02, name: 县教育局, signingChain: [DISCIPLINE, DEPUTY, PRINCIPAL]}");
     assertThat(discipline).isNotEqualTo(base);
-    RulesHistory history = RulesHistory.startingWith(start, base).admit(RulesVersion.newBuilder().setVersion(2)
+    RulesHistory history = RulesHistory.startingWith(start, base).accept(RulesVersion.newBuilder().setVersion(2)
         .setAuthor("test").setComment("U02: the discipline secretary signs first").setEffectiveFrom(Instant.EPOCH)
         .setPublishedAt(Instant.now()).setRules(discipline).build());
     List<Alert> actual = ReplayCommand.replay(history, events, null, Duration.ofMinutes(2), 2,

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.probity.jobs.calendar.WorkingDayCalendar;
 import org.probity.jobs.config.ConfigException;
+import org.probity.jobs.config.PaymentParameters;
 import org.probity.jobs.config.ProbityConfig;
 import org.probity.jobs.config.RulesFile;
 import org.probity.schema.RulesVersion;
@@ -56,17 +57,22 @@ class RulesHistoryTest {
   }
 
   @Test
-  void aFieldThatShapesTheDataflowIsRefusedToPublishersAndKeptAsTheJobsByTheJob() {
+  void aFieldThatShapesTheDataflowChangesOnlyWithARestartAndThenForTheWholeHistory() {
     String keyed = changed("# signatureChainEngine: cep", "signatureChainEngine: keyed");
     RulesHistory h = RulesHistory.startingWith(START, SHIPPED);
     assertThatThrownBy(() -> h.accept(version(2, T1, keyed)))
         .hasMessage("rules version 2: parameters.payment.signatureChainEngine: changes only with a restart (it chooses"
             + " the operators)");
-    RulesHistory admitted = h.admit(version(2, T1, changed("# signatureChainEngine: cep",
-        "signatureChainEngine: keyed").replace("largeFundsThresholdFen: 10000000 ", "largeFundsThresholdFen: 2000000 ")));
-    assertThat(admitted.latest().config().payment().signatureChainEngine())
-        .isEqualTo(START.payment().signatureChainEngine());
-    assertThat(admitted.latest().config().payment().largeFundsThresholdFen()).isEqualTo(2_000_000L);
+    // The job started again with the keyed engine: every version judges by it, and the next one may keep the old text.
+    String lowered = changed("largeFundsThresholdFen: 10000000 ", "largeFundsThresholdFen: 2000000 ");
+    RulesHistory job = h.accept(version(2, T1, lowered)).withStructureOf(RulesFile.parse(keyed, "keyed"));
+    assertThat(job.versions()).allSatisfy(v -> assertThat(v.config().payment().signatureChainEngine())
+        .isEqualTo(PaymentParameters.SignatureChainEngine.KEYED));
+    RulesHistory next = job.accept(version(3, T2, lowered.replace("noticeWorkingDays: 1 ", "noticeWorkingDays: 2 ")));
+    assertThat(next.latest().config().payment().signatureChainEngine())
+        .isEqualTo(PaymentParameters.SignatureChainEngine.KEYED);
+    assertThat(next.latest().config().payment().largeFundsThresholdFen()).isEqualTo(2_000_000L);
+    assertThat(next.latest().config().approval().noticeWorkingDays()).isEqualTo(2);
   }
 
   @Test
