@@ -29,6 +29,11 @@ public final class KafkaAlerts {
       String severity, String status, String unitId, String subjectType, String subjectId, List<String> personIds,
       Long amountFen, long eventTime, List<String> evidence, int partition) {
 
+    public Seen {
+      // Versions start at 1: none (0) is a record written before the rules had versions.
+      rulesVersion = rulesVersion == 0 ? 1 : rulesVersion;
+    }
+
     public String comparable() {
       return String.join("|", alertId, ruleId, Integer.toString(ruleVersion), Integer.toString(rulesVersion), reason,
           severity, status, unitId, subjectType, subjectId, personIds.toString(), String.valueOf(amountFen),

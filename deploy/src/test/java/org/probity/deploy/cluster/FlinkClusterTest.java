@@ -50,7 +50,8 @@ import picocli.CommandLine;
  */
 class FlinkClusterTest {
   private static final String JOB = "cluster";
-  @TempDir
+  /** Kept when the test fails: the cluster's logs are under cluster/log. */
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
   Path dir;
 
   @Test

@@ -354,8 +354,11 @@ public final class RunCommand implements Callable<Integer> {
     // The wall clock at decode time bounds how far ahead an event may be dated.
     IngestDecoder decoder = new IngestDecoder(new AvroJson(s.config().zone()),
         IngestLimits.live().withMaxAhead(s.maxAhead()));
-    ProbitySources sources = ProbitySources.withRules(ProbitySources.kafka(s.kafka(), decoder, s.outOfOrderness(),
-        s.idleness(), s.stopAtLatest(), s.maxRate()), s.kafka(), s.rulesTopic(), s.stopAtLatest());
+    ProbitySources events = ProbitySources.kafka(s.kafka(), decoder, s.outOfOrderness(), s.idleness(),
+        s.stopAtLatest(), s.maxRate());
+    // A run to the topics' end (a back-fill) is judged by the versions known at its start: it ends
+    // with its input, and a version published meanwhile is for the live job.
+    ProbitySources sources = s.stopAtLatest() ? events : ProbitySources.withRules(events, s.kafka(), s.rulesTopic());
     ProbityPipeline.defineWorkflow(env, sources,
         new ProbitySinks(KafkaConnectors.alertSink(s.kafka()), KafkaConnectors.deadLetterSink(s.kafka()),
             KafkaConnectors.unitStatusSink(s.kafka())),

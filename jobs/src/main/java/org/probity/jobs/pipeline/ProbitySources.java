@@ -75,7 +75,7 @@ public interface ProbitySources {
   }
 
   /** {@code events} with the rules topic {@code topic} read beside them, while the job runs. */
-  static ProbitySources withRules(ProbitySources events, KafkaSettings settings, String topic, boolean bounded) {
+  static ProbitySources withRules(ProbitySources events, KafkaSettings settings, String topic) {
     return new ProbitySources() {
       @Override
       public DataStream<Ingested> events(StreamExecutionEnvironment env) {
@@ -85,7 +85,7 @@ public interface ProbitySources {
       @Override
       public DataStream<org.probity.jobs.versions.RulesRecord> rules(StreamExecutionEnvironment env) {
         return env.fromSource(org.probity.jobs.versions.RulesTopic.source(settings.client(), settings.bootstrapServers(),
-                settings.groupId() + "-rules", topic, bounded),
+                settings.groupId() + "-rules", topic),
             org.apache.flink.api.common.eventtime.WatermarkStrategy.noWatermarks(), "kafka " + topic)
             .setParallelism(1)
             .uid("source-rules");

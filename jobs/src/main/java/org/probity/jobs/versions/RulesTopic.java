@@ -97,10 +97,10 @@ public final class RulesTopic {
 
   /**
    * The job's reader of {@code topic}: every record from the earliest (the versions the job knows
-   * already pass {@link RulesGate} silently), undecoded; with {@code bounded}, up to the end at start.
+   * already pass {@link RulesGate} silently), undecoded.
    */
   public static org.apache.flink.api.connector.source.Source<RulesRecord, ?, ?> source(Properties client,
-      String bootstrapServers, String groupId, String topic, boolean bounded) {
+      String bootstrapServers, String groupId, String topic) {
     var builder = org.apache.flink.connector.kafka.source.KafkaSource.<RulesRecord>builder()
         .setProperties(client)
         .setBootstrapServers(bootstrapServers)
@@ -109,9 +109,6 @@ public final class RulesTopic {
         .setStartingOffsets(org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer.earliest())
         .setDeserializer(new RulesDeserializer())
         .setProperty("isolation.level", "read_committed");
-    if (bounded) {
-      builder.setBounded(org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer.latest());
-    }
     return builder.build();
   }
 
