@@ -115,9 +115,9 @@ public final class Backtest {
     }
 
     JobClient job = env.executeAsync("probity backtest " + events.getFileName());
-    CompletableFuture<List<Alert>> oldResult = CompletableFuture.supplyAsync(() -> drain(oldAlerts));
-    CompletableFuture<List<DeadLetter>> deadResult = CompletableFuture.supplyAsync(() -> drain(deadLetters));
-    List<Alert> againstResult = drain(againstAlerts);
+    CompletableFuture<List<Alert>> oldResult = CompletableFuture.supplyAsync(() -> ProbityOutputs.drain(oldAlerts));
+    CompletableFuture<List<DeadLetter>> deadResult = CompletableFuture.supplyAsync(() -> ProbityOutputs.drain(deadLetters));
+    List<Alert> againstResult = ProbityOutputs.drain(againstAlerts);
     List<Alert> oldList = oldResult.get();
     int dead = deadResult.get().size();
     Object count = job.getJobExecutionResult().get().getAllAccumulatorResults().get("backtest.events.old");
@@ -137,15 +137,5 @@ public final class Backtest {
       }
     }
     return seen;
-  }
-
-  private static <T> List<T> drain(CloseableIterator<T> it) {
-    List<T> items = new ArrayList<>();
-    try (it) {
-      it.forEachRemaining(items::add);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    return items;
   }
 }

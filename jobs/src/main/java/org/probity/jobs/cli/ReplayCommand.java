@@ -186,8 +186,8 @@ final class ReplayCommand implements Callable<Integer> {
     CloseableIterator<UnitStatus> statusIt = outputs.unitStatus().collectAsync();
     JobClient job = env.executeAsync("probity replay " + events.getFileName());
 
-    CompletableFuture<List<DeadLetter>> dead = CompletableFuture.supplyAsync(() -> drain(deadIt));
-    CompletableFuture<List<UnitStatus>> status = CompletableFuture.supplyAsync(() -> drain(statusIt));
+    CompletableFuture<List<DeadLetter>> dead = CompletableFuture.supplyAsync(() -> ProbityOutputs.drain(deadIt));
+    CompletableFuture<List<UnitStatus>> status = CompletableFuture.supplyAsync(() -> ProbityOutputs.drain(statusIt));
     List<Alert> alerts = new ArrayList<>();
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "replay-progress");
@@ -224,15 +224,5 @@ final class ReplayCommand implements Callable<Integer> {
     } catch (Exception e) {
       // The job may be finishing; the final summary follows.
     }
-  }
-
-  private static <T> List<T> drain(CloseableIterator<T> it) {
-    List<T> items = new ArrayList<>();
-    try (it) {
-      it.forEachRemaining(items::add);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    return items;
   }
 }

@@ -162,6 +162,8 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   private transient Collector<OUT> out;
   private transient Collector<E> preludeOut;
   private transient Collector<?>[] feedOuts;
+  /** The metric group every rule of every version registers in. */
+  private transient MetricGroup shared;
 
   private SubjectStage(Class<E> type, Dedup dedup, SubjectRule<E, E> prelude, List<SubjectRule<E, OUT>> rules,
       List<Feed<E, ?>> feeds, RulesHistory history, Rebuild<E, OUT> rebuild) {
@@ -395,8 +397,6 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     judging = versions.get(0);
   }
 
-  private transient MetricGroup shared;
-
   private void openRules(Parts<E, OUT> parts) throws Exception {
     if (parts.prelude() != null) {
       parts.prelude().open(new Runtime(parts.prelude(), shared));
@@ -414,19 +414,13 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   // ---------------------------------------------------------------------------------------------
   // Rules versions
 
-  /** Takes a version into the known history; false (logged) if it is already known or cannot be applied. */
+  /** Takes a version into the known history; false if it is already known or cannot be applied (logged). */
   private boolean take(RulesVersion v) {
-    if (known.has(v)) {
-      return false;
-    }
-    try {
-      known = known.accept(v);
-      return true;
-    } catch (ConfigException e) {
-      // The job's rules-topic reader dead-letters what it refuses; a stage never sees that here.
-      LOG.error("{}: rules version {} not applied: {}", getOperatorName(), v.getVersion(), e.getMessage());
-      return false;
-    }
+    RulesHistory before = known;
+    // The job's rules gate dead-letters what it refuses; a stage never sees that here.
+    known = known.taking(v, why -> LOG.error("{}: rules version {} not applied: {}", getOperatorName(),
+        v.getVersion(), why));
+    return known != before;
   }
 
   /** This stage's rules for version {@code v}; null (logged) if they are not the same rules in the same order. */

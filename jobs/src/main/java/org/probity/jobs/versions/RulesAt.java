@@ -10,7 +10,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.probity.jobs.config.ConfigException;
 import org.probity.schema.RulesVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,16 +69,9 @@ public abstract class RulesAt<IN, OUT> extends BroadcastProcessFunction<IN, Rule
   }
 
   private boolean take(RulesVersion v) {
-    if (known.has(v)) {
-      return false;
-    }
-    try {
-      known = known.accept(v);
-      return true;
-    } catch (ConfigException e) {
-      LOG.error("rules version {} not applied: {}", v.getVersion(), e.getMessage());
-      return false;
-    }
+    RulesHistory before = known;
+    known = known.taking(v, why -> LOG.error("rules version {} not applied: {}", v.getVersion(), why));
+    return known != before;
   }
 
   /**

@@ -2,14 +2,11 @@ package org.probity.jobs.versions;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateInitializationContext;
-import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -44,6 +41,7 @@ public final class RulesGate extends AbstractStreamOperator<RulesVersion>
 
   private final RulesHistory start;
   private transient RulesHistory known;
+  /** The versions let through since the job began (operator state: a restart keeps them). */
   private transient ListState<RulesVersion> taken;
   private transient SingleObjectCodec<RulesVersion> codec;
   private transient Counter refused;
@@ -60,28 +58,8 @@ public final class RulesGate extends AbstractStreamOperator<RulesVersion>
         new ListStateDescriptor<>("rules-versions-taken", TypeInformation.of(RulesVersion.class)));
     known = start;
     for (RulesVersion v : taken.get()) {
-      if (!known.has(v)) {
-        try {
-          known = known.accept(v);
-        } catch (ConfigException e) {
-          LOG.error("a rules version taken before the restart no longer applies: {}", e.getMessage());
-        }
-      }
+      known = known.taking(v, why -> LOG.error("a rules version taken before the restart no longer applies: {}", why));
     }
-  }
-
-  @Override
-  public void snapshotState(StateSnapshotContext context) throws Exception {
-    super.snapshotState(context);
-    List<RulesVersion> versions = new ArrayList<>();
-    for (RulesHistory.Version v : known.versions()) {
-      if (start.versions().stream().noneMatch(s -> s.version() == v.version())) {
-        versions.add(RulesVersion.newBuilder().setVersion(v.version()).setAuthor(v.author()).setComment(v.comment())
-            .setEffectiveFrom(Instant.ofEpochMilli(v.effectiveFrom())).setPublishedAt(Instant.ofEpochMilli(v.publishedAt()))
-            .setRules(v.rules()).build());
-      }
-    }
-    taken.update(versions);
   }
 
   @Override
@@ -100,7 +78,7 @@ public final class RulesGate extends AbstractStreamOperator<RulesVersion>
   public void processWatermarkStatus(WatermarkStatus status) {}
 
   @Override
-  public void processElement(StreamRecord<RulesRecord> element) {
+  public void processElement(StreamRecord<RulesRecord> element) throws Exception {
     RulesRecord record = element.getValue();
     RulesVersion v;
     try {
@@ -118,6 +96,7 @@ public final class RulesGate extends AbstractStreamOperator<RulesVersion>
       refuse(record, v, e.getMessage());
       return;
     }
+    taken.add(v);
     applied.inc();
     LOG.info("rules version {} ({}, {}) judges from {}", v.getVersion(), v.getAuthor(), v.getComment(),
         v.getEffectiveFrom());

@@ -154,6 +154,23 @@ public final class RulesHistory implements Serializable {
     return new RulesHistory(more, structure);
   }
 
+  /**
+   * This history with {@code candidate}, for an operator behind the job's {@link RulesGate} (which
+   * dead-letters what it refuses): this same history when the candidate is known already or, told
+   * to {@code refused}, cannot be applied.
+   */
+  public RulesHistory taking(RulesVersion candidate, java.util.function.Consumer<String> refused) {
+    if (has(candidate)) {
+      return this;
+    }
+    try {
+      return accept(candidate);
+    } catch (ConfigException e) {
+      refused.accept(e.getMessage());
+      return this;
+    }
+  }
+
   private ProbityConfig parse(RulesVersion candidate) {
     String name = "rules version " + candidate.getVersion();
     if (candidate.getVersion() <= latest().version()) {

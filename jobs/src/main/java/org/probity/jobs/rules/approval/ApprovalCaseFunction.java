@@ -162,9 +162,9 @@ final class ApprovalCaseFunction extends SubjectRule<ApprovalEvent, Alert> {
    * A new version of the rules takes effect at {@code at}: the case's ladder and suspension limit
    * are judged by it from then on. Its limit stays the one it was received under (the item's
    * promised days as at 受理, plus extensions); what a version moves is the warning and red-card
-   * steps, the suspension limits and the working days (a newly published year's holidays). The
-   * steps it places later are re-armed. A step the new version places before {@code at} became true under the rules in
-   * force at {@code at}: it is raised then, dated {@code at}, so every alert is dated within the
+   * steps, the suspension limits and the working days (a newly published year's holidays). Steps it
+   * places later are re-armed; a step it places before {@code at} became true under the rules in
+   * force at {@code at}, so it is raised then, dated {@code at}: every alert is dated within the
    * version that judged it.
    */
   @Override

@@ -175,12 +175,16 @@ public final class LargeWithoutDecisionRule implements Rule {
       }
       long threshold = config.largeFundsThresholdFen(e.getUnitId());
       if (e.getAmountFen() >= threshold) {
-        out.collect(alert(NO_DECISION_REF, Severity.RED, e, e.getEventTime())
-            .evidence(e.getEventId())
-            .message(SignatureChainRule.voucher(e) + "达到三重一大大额资金标准" + Money.yuan(threshold) + "，未引用集体决策")
-            .build());
+        out.collect(noDecisionRef(e, threshold));
       }
     }
+  }
+
+  private static Alert noDecisionRef(PaymentEvent paid, long threshold) {
+    return alert(NO_DECISION_REF, Severity.RED, paid, paid.getEventTime())
+        .evidence(paid.getEventId())
+        .message(SignatureChainRule.voucher(paid) + "达到三重一大大额资金标准" + Money.yuan(threshold) + "，未引用集体决策")
+        .build();
   }
 
   /** PAID at or above the unit's large-funds threshold, citing a decision: what the join judges. */
@@ -313,11 +317,7 @@ public final class LargeWithoutDecisionRule implements Rule {
       String ref = ref(payment);
       if (ref == null) {
         // Only a payment in flight in a savepoint taken before NO_DECISION_REF moved to the voucher's stage.
-        out.collect(alert(NO_DECISION_REF, Severity.RED, payment, payment.getEventTime())
-            .evidence(payment.getEventId())
-            .message(SignatureChainRule.voucher(payment) + "达到三重一大大额资金标准"
-                + Money.yuan(config.largeFundsThresholdFen(payment.getUnitId())) + "，未引用集体决策")
-            .build());
+        out.collect(noDecisionRef(payment, config.largeFundsThresholdFen(payment.getUnitId())));
         return;
       }
       List<DecisionEvent> inTime = sortedDecisions().stream()
