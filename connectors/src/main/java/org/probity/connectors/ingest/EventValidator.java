@@ -86,12 +86,12 @@ public final class EventValidator {
         return "field '" + field.name() + "' is " + chars + " characters, over the maximum " + MAX_STRING_CHARS;
       }
     }
-    int index = 0;
-    for (int i = 0; i < s.length(); i = s.offsetByCodePoints(i, 1), index++) {
-      int c = s.codePointAt(i);
+    // Control characters are all below U+00A0: a surrogate, or a character it pairs into, never is one.
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (Character.isISOControl(c)) {
-        return "field '" + field.name() + "' contains the control character " + String.format("U+%04X", c)
-            + " at character " + index;
+        return "field '" + field.name() + "' contains the control character " + String.format("U+%04X", (int) c)
+            + " at character " + s.codePointCount(0, i);
       }
     }
     if (s.isBlank() && !isOptional(field)) {

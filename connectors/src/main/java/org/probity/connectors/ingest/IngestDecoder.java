@@ -55,6 +55,8 @@ public final class IngestDecoder implements Serializable {
   private transient Map<EventStream, SingleObjectCodec<? extends SpecificRecordBase>> codecs;
   private transient Map<EventStream, Map<Long, Schema>> writerSchemas;
   private transient CharsetDecoder utf8;
+  /** The bytes of the string being checked: one buffer per decoder, not one per string. */
+  private transient byte[] scratch;
 
   /** With {@link IngestLimits#live()}: event times bounded against the wall clock. */
   public IngestDecoder(AvroJson json) {
@@ -226,13 +228,14 @@ public final class IngestDecoder implements Serializable {
         return walk(schema.getTypes().get(branch), in, field, size);
       }
       case STRING -> {
-        byte[] bytes = new byte[length(in.readLong(), size)];
-        in.readFixed(bytes);
-        CharsetDecoder decoder = utf8();
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        CoderResult result = decoder.decode(buffer, CharBuffer.allocate(bytes.length), true);
-        if (result.isError()) {
-          return "field '" + field + "': invalid UTF-8 at byte " + buffer.position();
+        int length = length(in.readLong(), size);
+        if (scratch == null || scratch.length < length) {
+          scratch = new byte[Math.max(length, 256)];
+        }
+        in.readFixed(scratch, 0, length);
+        int bad = Utf8Check.firstInvalid(scratch, length);
+        if (bad >= 0) {
+          return "field '" + field + "': invalid UTF-8 at byte " + bad;
         }
       }
       case BYTES -> in.skipFixed(length(in.readLong(), size));

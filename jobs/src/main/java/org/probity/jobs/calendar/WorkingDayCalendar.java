@@ -61,6 +61,8 @@ public final class WorkingDayCalendar implements Serializable {
   /** The working days of the table, ascending: workingDays[j] has ordinal ordinalBefore + j + 1. */
   private final int[] workingDays;
   private final int ordinalBefore;
+  /** starts[i] = startOf(first + i), so that the instants of the table's days need no zone rules per event. */
+  private final long[] starts;
 
   /** One holiday-cn year file: its year and its days (date → isOffDay). */
   record YearFile(int year, Map<LocalDate, Boolean> days, String source) {}
@@ -72,6 +74,10 @@ public final class WorkingDayCalendar implements Serializable {
     this.ordinals = ordinals;
     this.workingDays = workingDays;
     this.ordinalBefore = weekdayOrdinal(first - 1);
+    this.starts = new long[ordinals.length == 0 ? 0 : ordinals.length + 1];
+    for (int i = 0; i < starts.length; i++) {
+      starts[i] = zoneStartOf(first + i);
+    }
   }
 
   /**
@@ -212,11 +218,30 @@ public final class WorkingDayCalendar implements Serializable {
 
   /** The epoch day of an instant in the calendar's zone. */
   public int day(long epochMillis) {
+    if (starts.length > 0 && epochMillis >= starts[0] && epochMillis < starts[starts.length - 1]) {
+      // A day is 23 to 25 hours: the estimate is off by one at most, and the table's starts settle it.
+      int i = (int) Math.min(starts.length - 2, (epochMillis - starts[0]) / 86_400_000L);
+      while (i > 0 && starts[i] > epochMillis) {
+        i--;
+      }
+      while (i < starts.length - 2 && starts[i + 1] <= epochMillis) {
+        i++;
+      }
+      return first + i;
+    }
     return (int) LocalDate.ofInstant(Instant.ofEpochMilli(epochMillis), zone).toEpochDay();
   }
 
   /** The instant (epoch millis) a day starts in the calendar's zone: 00:00, i.e. 24:00 of the day before. */
   public long startOf(int day) {
+    int i = day - first;
+    if (i >= 0 && i < starts.length) {
+      return starts[i];
+    }
+    return zoneStartOf(day);
+  }
+
+  private long zoneStartOf(int day) {
     return LocalDate.ofEpochDay(day).atStartOfDay(zone).toInstant().toEpochMilli();
   }
 

@@ -98,6 +98,8 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   public static final String CONFLICTING = "conflictingDuplicates";
   public static final String LATE_EVENTS = "lateEvents";
   public static final String OPEN_SUBJECTS = "openSubjects";
+  /** The name of the stage's one keyed value per subject. */
+  public static final String SUBJECT_STATE = "subject";
   private static final int DEDUP_NAMESPACE = -1;
   /** The namespace of the subject's one Flink timer. */
   private static final int SUBJECT_TIMER = 0;
@@ -142,9 +144,19 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   private transient Parts<E, OUT> judging;
   private transient PendingEvents<E> pending;
   private transient ListState<Tuple2<Long, E>> pendingState;
-  private transient ValueState<SeenEvents> seen;
-  /** The subject's deadlines: pairs (instant, the rule's namespace), sorted; its one timer is at the first. */
-  private transient ValueState<long[]> deadlines;
+  /** Each subject's state in one value ({@link SubjectState}): seen events, deadlines, the rules' value states. */
+  private transient ValueState<SubjectState> subjects;
+  private transient SubjectState.Layout layout;
+  /** The rules' value states as slots of the subject's one value, by state name. */
+  private transient Map<String, Slot<?>> slots;
+  private transient List<String> slotNames;
+  private transient List<org.apache.flink.api.common.typeutils.TypeSerializer<?>> slotSerializers;
+  /** The current subject's state, read at its first use in a step (an event, a timer) and written at the step's end. */
+  private transient SubjectState subject;
+  private transient boolean subjectChanged;
+  private transient boolean subjectStored;
+  /** On the heap the value read is the stored object itself (copied on write while a snapshot holds it): no write back. */
+  private transient boolean changedInPlace;
   private transient Counter duplicates;
   private transient Counter conflicting;
   private transient Counter lateEvents;
@@ -238,7 +250,10 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     }
   }
 
-  /** What the subject has seen: per event its eventId's hash and its content's, and when they go. */
+  /**
+   * The layout before one value per subject (release 2026-12-06 and earlier): what the subject had
+   * seen, in a state of its own. Read once, at the restore of such a savepoint, into {@link SubjectState}.
+   */
   public static final class SeenEvents {
     /** Pairs (eventId hash, content hash). */
     public long[] events = new long[0];
@@ -247,22 +262,6 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
 
     public SeenEvents() {}
 
-    /** The index of the event with this eventId hash, or -1. */
-    int indexOf(long idHash) {
-      for (int i = 0; i < events.length; i += 2) {
-        if (events[i] == idHash) {
-          return i;
-        }
-      }
-      return -1;
-    }
-
-    void add(long idHash, long contentHash) {
-      long[] more = Arrays.copyOf(events, events.length + 2);
-      more[events.length] = idHash;
-      more[events.length + 1] = contentHash;
-      events = more;
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -305,6 +304,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
 
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
+    endStep();
     super.snapshotState(context);
     pendingState.update(pending.snapshot());
     switchedState.update(List.of(switchedThrough));
@@ -314,8 +314,9 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   public void open() throws Exception {
     super.open();
     timers = getInternalTimerService("subject-rules", IntSerializer.INSTANCE, this);
-    deadlines = getPartitionedState(new ValueStateDescriptor<>("rule-deadlines",
-        org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    slots = new HashMap<>();
+    slotNames = new ArrayList<>();
+    slotSerializers = new ArrayList<>();
     lateEvents = getMetricGroup().counter(LATE_EVENTS);
     reuse = new StreamRecord<>(null);
     out = new Collector<>() {
@@ -332,13 +333,9 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     };
     MetricGroup shared = new SharedCounters(getMetricGroup());
     if (dedup != null) {
-      seen = getPartitionedState(new ValueStateDescriptor<>("seen-events", SeenEvents.class));
       duplicates = getMetricGroup().counter(DUPLICATES);
       conflicting = getMetricGroup().counter(CONFLICTING);
       codec = SingleObjectCodec.of(type);
-      try (var keys = getKeyedStateBackend().getKeys("seen-events", VoidNamespace.INSTANCE)) {
-        openSubjects = keys.count();
-      }
       getMetricGroup().gauge(OPEN_SUBJECTS, (Gauge<Long>) () -> openSubjects);
     }
     // The rules topic's input never holds the subjects' event time back, nor moves it: idle for good.
@@ -395,6 +392,150 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
       openRules(parts);
     }
     judging = versions.get(0);
+    // Every rule of every version known has asked for its value states: they are the subject's slots.
+    var serializer = new SubjectState.Serializer(slotNames, slotSerializers);
+    layout = serializer.layout();
+    subjects = getPartitionedState(new ValueStateDescriptor<>(SUBJECT_STATE, serializer));
+    changedInPlace = getKeyedStateBackend() instanceof org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+    migrateSeparateStates();
+    try (var keys = getKeyedStateBackend().getKeys(SUBJECT_STATE, VoidNamespace.INSTANCE)) {
+      openSubjects = keys.count();
+    }
+  }
+
+  /**
+   * A savepoint of the layout before one value per subject keeps the seen events, the deadlines and
+   * each rule's value state in states of their own: each subject's are moved into its one value.
+   */
+  private void migrateSeparateStates() throws Exception {
+    List<String> old = new ArrayList<>(slotNames);
+    old.add("seen-events");
+    old.add("rule-deadlines");
+    java.util.Set<Object> keys = new java.util.LinkedHashSet<>();
+    for (String name : old) {
+      try (var stream = getKeyedStateBackend().getKeys(name, VoidNamespace.INSTANCE)) {
+        stream.forEach(keys::add);
+      }
+    }
+    if (keys.isEmpty()) {
+      return;
+    }
+    ValueState<SeenEvents> oldSeen = getPartitionedState(new ValueStateDescriptor<>("seen-events", SeenEvents.class));
+    ValueState<long[]> oldDeadlines = getPartitionedState(new ValueStateDescriptor<>("rule-deadlines",
+        org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+    List<ValueState<Object>> oldSlots = new ArrayList<>();
+    for (int i = 0; i < slotNames.size(); i++) {
+      @SuppressWarnings("unchecked")
+      var serializer = (org.apache.flink.api.common.typeutils.TypeSerializer<Object>) slotSerializers.get(i);
+      oldSlots.add(getPartitionedState(new ValueStateDescriptor<>(slotNames.get(i), serializer)));
+    }
+    for (Object key : keys) {
+      setCurrentKey(key);
+      SubjectState s = subject();
+      SeenEvents seen = oldSeen.value();
+      if (seen != null) {
+        s.seen = seen.events;
+        s.seenExpiresAt = seen.expiresAt;
+        s.seenTimerAt = seen.timerAt;
+        oldSeen.clear();
+      }
+      s.deadlines = oldDeadlines.value();
+      oldDeadlines.clear();
+      for (int i = 0; i < oldSlots.size(); i++) {
+        s.values[i] = oldSlots.get(i).value();
+        oldSlots.get(i).clear();
+      }
+      subjectChanged = true;
+      endStep();
+    }
+    LOG.info("{}: the state of {} subjects moved from separate states into one value each", getOperatorName(),
+        keys.size());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The subject's one value
+
+  /** The current subject's state: read at its first use in this step. */
+  private SubjectState subject() throws java.io.IOException {
+    if (subject == null) {
+      SubjectState stored = subjects.value();
+      subjectStored = stored != null;
+      if (stored == null) {
+        subject = new SubjectState(layout);
+      } else {
+        subject = stored.in(layout);
+        if (subject != stored) {
+          subjectChanged = true;
+          subjectStored = false;
+        }
+      }
+    }
+    return subject;
+  }
+
+  /** The end of a step for the current subject (an event judged, a timer fired): its state written if it changed. */
+  private void endStep() throws java.io.IOException {
+    if (subject == null) {
+      return;
+    }
+    if (subjectChanged) {
+      if (subject.isEmpty()) {
+        if (subjectStored) {
+          subjects.clear();
+          openSubjects--;
+        }
+      } else if (!subjectStored || !changedInPlace) {
+        subjects.update(subject);
+        if (!subjectStored) {
+          openSubjects++;
+        }
+      }
+    }
+    subject = null;
+    subjectChanged = false;
+  }
+
+  /** A step never spans two subjects: whatever switches the key (Flink's timers, a record) ends the step. */
+  @Override
+  public void setCurrentKey(Object key) {
+    if (subject != null) {
+      try {
+        endStep();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    super.setCurrentKey(key);
+  }
+
+  /** A rule's value state: a slot of the subject's one value. */
+  private final class Slot<T> implements ValueState<T> {
+    private final int index;
+
+    Slot(int index) {
+      this.index = index;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T value() throws java.io.IOException {
+      return (T) subject().values[index];
+    }
+
+    @Override
+    public void update(T value) throws java.io.IOException {
+      subject().values[index] = value;
+      subjectChanged = true;
+    }
+
+    @Override
+    public void clear() {
+      try {
+        update(null);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 
   private void openRules(Parts<E, OUT> parts) throws Exception {
@@ -471,7 +612,12 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     if (parts == null) {
       return;
     }
-    openRules(parts);
+    try {
+      openRules(parts);
+    } catch (IllegalStateException e) {
+      LOG.error("{}: rules version {} not applied: {}", getOperatorName(), v.getVersion(), e.getMessage());
+      return;
+    }
     versions.add(parts);
     long watermark = timers.currentWatermark();
     LOG.info("{}: rules version {} judges from {}", getOperatorName(), v.getVersion(), v.getEffectiveFrom());
@@ -491,18 +637,21 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
    */
   private void wake(Parts<E, OUT> parts, long at) throws Exception {
     List<Object> keys;
-    try (var stream = getKeyedStateBackend().getKeys("rule-deadlines", VoidNamespace.INSTANCE)) {
+    try (var stream = getKeyedStateBackend().getKeys(SUBJECT_STATE, VoidNamespace.INSTANCE)) {
       keys = stream.collect(java.util.stream.Collectors.toList());
     }
     judging = parts;
     emitAt = at;
     for (Object key : keys) {
       setCurrentKey(key);
-      for (int i = 0; i < parts.rules().size(); i++) {
-        RuleContext ctx = ruleContexts.get(i);
-        ctx.timestamp = at;
-        parts.rules().get(i).onRulesChanged(at, ctx, out);
+      if (subject().deadlines != null) {
+        for (int i = 0; i < parts.rules().size(); i++) {
+          RuleContext ctx = ruleContexts.get(i);
+          ctx.timestamp = at;
+          parts.rules().get(i).onRulesChanged(at, ctx, out);
+        }
       }
+      endStep();
     }
   }
 
@@ -543,6 +692,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     long at = record.getTimestamp();
     String eventId = eventId(event);
     if (dedup != null && !firstSight(event, eventId, at)) {
+      endStep();
       return;
     }
     if (at <= timers.currentWatermark()) {
@@ -551,6 +701,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     } else {
       pending.add(at, (String) getCurrentKey(), event, eventId);
     }
+    endStep();
   }
 
   @Override
@@ -573,6 +724,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
         PendingEvents.Pending<E> p = pending.poll();
         setCurrentKey(p.key());
         judge(p.event(), t);
+        endStep();
       }
     }
     super.processWatermark(mark);
@@ -617,11 +769,16 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   /** The subject's one timer: every deadline of its rules that fell due by {@code timer}, in order. */
   @Override
   public void onEventTime(InternalTimer<String, Integer> timer) throws Exception {
-    long[] due = deadlines.value();
+    onDeadlines(timer.getTimestamp());
+    endStep();
+  }
+
+  private void onDeadlines(long time) throws Exception {
+    SubjectState s = subject();
+    long[] due = s.deadlines;
     if (due == null) {
       return;
     }
-    long time = timer.getTimestamp();
     int n = 0;
     while (n < due.length && due[n] <= time) {
       n += 2;
@@ -630,10 +787,9 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
       return;
     }
     long[] rest = Arrays.copyOfRange(due, n, due.length);
-    if (rest.length == 0) {
-      deadlines.clear();
-    } else {
-      deadlines.update(rest);
+    s.deadlines = rest.length == 0 ? null : rest;
+    subjectChanged = true;
+    if (rest.length > 0) {
       timers.registerEventTimeTimer(SUBJECT_TIMER, rest[0]);
     }
     // The rules' state is consistent before they run: a deadline one of them sets now is kept.
@@ -671,9 +827,11 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
 
   /** A deadline of rule {@code namespace} at {@code time} (again at the same instant: once). */
   private void schedule(int namespace, long time) throws Exception {
-    long[] d = deadlines.value();
+    SubjectState s = subject();
+    long[] d = s.deadlines;
     if (d == null) {
-      deadlines.update(new long[] {time, namespace});
+      s.deadlines = new long[] {time, namespace};
+      subjectChanged = true;
       timers.registerEventTimeTimer(SUBJECT_TIMER, time);
       return;
     }
@@ -689,7 +847,8 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     more[i] = time;
     more[i + 1] = namespace;
     System.arraycopy(d, i, more, i + 2, d.length - i);
-    deadlines.update(more);
+    s.deadlines = more;
+    subjectChanged = true;
     if (time < d[0]) {
       timers.deleteEventTimeTimer(SUBJECT_TIMER, d[0]);
       timers.registerEventTimeTimer(SUBJECT_TIMER, time);
@@ -697,7 +856,8 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   }
 
   private void unschedule(int namespace, long time) throws Exception {
-    long[] d = deadlines.value();
+    SubjectState s = subject();
+    long[] d = s.deadlines;
     if (d == null) {
       return;
     }
@@ -706,11 +866,12 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
         long[] less = new long[d.length - 2];
         System.arraycopy(d, 0, less, 0, i);
         System.arraycopy(d, i + 2, less, i, d.length - i - 2);
+        subjectChanged = true;
         if (less.length == 0) {
-          deadlines.clear();
+          s.deadlines = null;
           timers.deleteEventTimeTimer(SUBJECT_TIMER, time);
         } else {
-          deadlines.update(less);
+          s.deadlines = less;
           if (less[0] != d[0]) {
             timers.deleteEventTimeTimer(SUBJECT_TIMER, d[0]);
             timers.registerEventTimeTimer(SUBJECT_TIMER, less[0]);
@@ -725,19 +886,18 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   // De-duplication
 
   private boolean firstSight(E event, String eventId, long at) throws Exception {
-    SeenEvents s = seen.value();
+    SubjectState s = subject();
     long idHash = ContentHash.of(eventId);
     long content = ContentHash.of(event);
-    if (s == null) {
-      s = new SeenEvents();
-      s.expiresAt = at + dedup.retentionMillis();
-      s.timerAt = s.expiresAt;
-      schedule(DEDUP_NAMESPACE, s.timerAt);
-      openSubjects++;
+    if (s.seen == null) {
+      s.seen = new long[0];
+      s.seenExpiresAt = at + dedup.retentionMillis();
+      s.seenTimerAt = s.seenExpiresAt;
+      schedule(DEDUP_NAMESPACE, s.seenTimerAt);
     } else {
-      int i = s.indexOf(idHash);
+      int i = indexOf(s.seen, idHash);
       if (i >= 0) {
-        long first = s.events[i + 1];
+        long first = s.seen[i + 1];
         if (first == content) {
           duplicates.inc();
         } else {
@@ -746,26 +906,38 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
         }
         return false;
       }
-      s.expiresAt = Math.max(s.expiresAt, at + dedup.retentionMillis());
+      s.seenExpiresAt = Math.max(s.seenExpiresAt, at + dedup.retentionMillis());
     }
-    s.add(idHash, content);
-    seen.update(s);
+    long[] more = Arrays.copyOf(s.seen, s.seen.length + 2);
+    more[s.seen.length] = idHash;
+    more[s.seen.length + 1] = content;
+    s.seen = more;
+    subjectChanged = true;
     return true;
   }
 
+  /** The index of the event with this eventId hash among the pairs {@code seen}, or -1. */
+  private static int indexOf(long[] seen, long idHash) {
+    for (int i = 0; i < seen.length; i += 2) {
+      if (seen[i] == idHash) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private void expire(long time) throws Exception {
-    SeenEvents s = seen.value();
-    if (s == null || s.timerAt != time) {
+    SubjectState s = subject();
+    if (s.seen == null || s.seenTimerAt != time) {
       return;
     }
-    if (s.expiresAt > time) {
-      s.timerAt = s.expiresAt;
-      schedule(DEDUP_NAMESPACE, s.timerAt);
-      seen.update(s);
+    if (s.seenExpiresAt > time) {
+      s.seenTimerAt = s.seenExpiresAt;
+      schedule(DEDUP_NAMESPACE, s.seenTimerAt);
     } else {
-      seen.clear();
-      openSubjects--;
+      s.seen = null;
     }
+    subjectChanged = true;
   }
 
   private DeadLetter conflict(String eventId, E event, long first, long hash) {
@@ -786,12 +958,38 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   public int deadlines() throws Exception {
     Object key = getCurrentKey();
     int n = 0;
-    try (var keys = getKeyedStateBackend().getKeys("rule-deadlines", VoidNamespace.INSTANCE)) {
-      for (Object k : (Iterable<Object>) keys::iterator) {
-        setCurrentKey(k);
-        long[] d = deadlines.value();
-        n += d == null ? 0 : d.length / 2;
-      }
+    List<Object> all;
+    try (var keys = getKeyedStateBackend().getKeys(SUBJECT_STATE, VoidNamespace.INSTANCE)) {
+      all = keys.collect(java.util.stream.Collectors.toList());
+    }
+    for (Object k : all) {
+      setCurrentKey(k);
+      long[] d = subject().deadlines;
+      n += d == null ? 0 : d.length / 2;
+      endStep();
+    }
+    if (key != null) {
+      setCurrentKey(key);
+    }
+    return n;
+  }
+
+  /** How many subjects hold a value in the rule state {@code name} (the rule's state name and its own): for tests. */
+  public int subjectsHolding(String name) throws Exception {
+    Slot<?> slot = slots.get(name);
+    if (slot == null) {
+      throw new IllegalArgumentException("no state " + name + " among " + slotNames);
+    }
+    Object key = getCurrentKey();
+    List<Object> all;
+    try (var keys = getKeyedStateBackend().getKeys(SUBJECT_STATE, VoidNamespace.INSTANCE)) {
+      all = keys.collect(java.util.stream.Collectors.toList());
+    }
+    int n = 0;
+    for (Object k : all) {
+      setCurrentKey(k);
+      n += slot.value() == null ? 0 : 1;
+      endStep();
     }
     if (key != null) {
       setCurrentKey(key);
@@ -893,9 +1091,21 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <T> ValueState<T> getState(ValueStateDescriptor<T> d) {
       d.initializeSerializerUnlessSet(getExecutionConfig());
-      return getKeyedStateStore().getState(new ValueStateDescriptor<>(prefix + d.getName(), d.getSerializer()));
+      String name = prefix + d.getName();
+      Slot<?> slot = slots.get(name);
+      if (slot == null) {
+        if (subjects != null) {
+          throw new IllegalStateException("state " + name + " is not among the subject's slots the job started with");
+        }
+        slot = new Slot<>(slotNames.size());
+        slots.put(name, slot);
+        slotNames.add(name);
+        slotSerializers.add(d.getSerializer());
+      }
+      return (ValueState<T>) slot;
     }
 
     @Override
@@ -1000,8 +1210,14 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   static final class PendingEvents<E> {
     record Pending<E>(long at, String key, E event, String eventId, long seq) {}
 
-    private static final Comparator<Pending<?>> ORDER = Comparator.<Pending<?>>comparingLong(Pending::at)
-        .thenComparing(Pending::eventId).thenComparingLong(Pending::seq);
+    /** (instant, eventId, arrival), written out: it runs for every event that arrives out of order. */
+    private static final Comparator<Pending<?>> ORDER = (a, b) -> {
+      int c = Long.compare(a.at(), b.at());
+      if (c == 0) {
+        c = a.eventId().compareTo(b.eventId());
+      }
+      return c != 0 ? c : Long.compare(a.seq(), b.seq());
+    };
 
     @SuppressWarnings("unchecked")
     private Pending<E>[] items = new Pending[64];

@@ -206,4 +206,22 @@ class WorkingDayCalendarTest {
     assertThat(copy.nthWorkingDayAfter(d("2025-09-26"), 7)).isEqualTo(d("2025-10-13"));
     assertThat(copy.zone()).isEqualTo(SHANGHAI);
   }
+
+  @ParameterizedTest
+  @CsvSource({"Asia/Shanghai", "Europe/Berlin", "America/Sao_Paulo"})
+  void daysAndTheirStartsAreTheZoneRulesOnEveryHourOfTheTableAndBeyond(String zoneId) {
+    ZoneId zone = ZoneId.of(zoneId);
+    WorkingDayCalendar calendar = WorkingDayCalendar.load(zone, List.of());
+    long from = Instant.parse("1990-01-01T00:00:00Z").toEpochMilli();
+    long to = Instant.parse("2035-01-01T00:00:00Z").toEpochMilli();
+    for (long t = from; t < to; t += 7 * 60_000L + 13) {
+      int expected = (int) LocalDate.ofInstant(Instant.ofEpochMilli(t), zone).toEpochDay();
+      assertThat(calendar.day(t)).as("%s at %s", zoneId, Instant.ofEpochMilli(t)).isEqualTo(expected);
+    }
+    for (int day = (int) LocalDate.of(1990, 1, 1).toEpochDay(); day < LocalDate.of(2035, 1, 1).toEpochDay(); day++) {
+      assertThat(calendar.startOf(day)).isEqualTo(LocalDate.ofEpochDay(day).atStartOfDay(zone).toInstant().toEpochMilli());
+      assertThat(calendar.day(calendar.startOf(day))).isEqualTo(day);
+      assertThat(calendar.day(calendar.startOf(day) - 1)).isEqualTo(day - 1);
+    }
+  }
 }
