@@ -17,8 +17,9 @@ import org.apache.flink.util.OutputTag;
  * such as unit × supplier), run by the subject's {@link SubjectStage} together with the subject's
  * other rules. The stage hands every rule the subject's events once, in event-time order (events
  * with the same timestamp in eventId order), after de-duplication; a rule keeps its own keyed
- * state (under a name the stage makes unique) and its own event-time timers (which reach only this
- * rule's {@link #onTime}).
+ * state (under a name the stage makes unique: its value states are slots of the subject's one
+ * {@link SubjectState}, its map and list states states of their own) and its own event-time timers
+ * (which reach only this rule's {@link #onTime}).
  *
  * <p>The shape is that of a keyed process function, so a rule reads like one: {@link #openState}
  * creates its state handles from {@link #getRuntimeContext()}, {@link #processInOrder} judges an

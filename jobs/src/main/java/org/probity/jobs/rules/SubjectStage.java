@@ -83,6 +83,10 @@ import org.slf4j.LoggerFactory;
  *       de-duplication expiry, into one sorted list per subject with one Flink timer at its first.
  * </ul>
  *
+ * <p><b>One value per subject.</b> The seen events, the deadlines and the rules' value states are
+ * one keyed value ({@link SubjectState}), read at the first use in a step (an event arriving, an
+ * event judged, a timer) and written at the step's end.
+ *
  * <p>A <em>prelude</em> may come first: it sees each event and hands the rules what they judge (the
  * voucher's facts filled in, or nothing for a re-sent event of an ended subject). <em>Feeds</em>
  * hand events to stages with another key (split purchases, duplicate payments) by side outputs,
