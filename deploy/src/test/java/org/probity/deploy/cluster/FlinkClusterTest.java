@@ -171,6 +171,14 @@ class FlinkClusterTest {
 
   /** A launcher command in this JVM; returns what it printed, asserting its exit code. */
   static String launcher(int expectedCode, String... args) {
+    Ran ran = run(args);
+    assertThat(ran.code()).as(String.join(" ", args) + ": " + ran.said()).isEqualTo(expectedCode);
+    return ran.said();
+  }
+
+  private record Ran(int code, String said) {}
+
+  private static Ran run(String... args) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream both = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     CommandLine cl = ProbityJob.commandLine(both);
@@ -178,8 +186,7 @@ class FlinkClusterTest {
     int code = org.probity.jobs.cli.Cli.execute(cl, args, both, both);
     String said = bytes.toString(StandardCharsets.UTF_8);
     System.err.print(said);
-    assertThat(code).as(String.join(" ", args) + ": " + said).isEqualTo(expectedCode);
-    return said;
+    return new Ran(code, said);
   }
 
   /** {@code flink run -d JAR run … --parallelism p}, as probity submit runs it; returns the job id. */
@@ -219,17 +226,13 @@ class FlinkClusterTest {
    */
   private void stopRacingFinishingSources(StandaloneCluster cluster, String rest, String jid, int parallelism)
       throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream both = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    CommandLine cl = ProbityJob.commandLine(both);
-    int code = org.probity.jobs.cli.Cli.execute(cl, stopWithSavepoint(rest), both, both);
-    String said = bytes.toString(StandardCharsets.UTF_8);
-    System.err.print(said);
-    if (code == 0) {
-      assertThat(said).contains("stopped with savepoint");
+    Ran first = run(stopWithSavepoint(rest));
+    if (first.code() == 0) {
+      assertThat(first.said()).contains("stopped with savepoint");
       return;
     }
-    System.err.println("stop with savepoint failed once (" + code + "); the job must carry on and stop on a retry");
+    System.err.println("stop with savepoint failed once (" + first.code() + "); the job must carry on and stop on a"
+        + " retry");
     awaitRunning(cluster, jid, parallelism);
     stop(rest, true);
   }

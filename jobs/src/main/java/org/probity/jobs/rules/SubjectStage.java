@@ -2,12 +2,17 @@ package org.probity.jobs.rules;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -17,6 +22,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.base.IntSerializer;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -32,6 +38,7 @@ import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.InternalTimer;
@@ -154,7 +161,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   /** The rules' value states as slots of the subject's one value, by state name. */
   private transient Map<String, Slot<?>> slots;
   private transient List<String> slotNames;
-  private transient List<org.apache.flink.api.common.typeutils.TypeSerializer<?>> slotSerializers;
+  private transient List<TypeSerializer<?>> slotSerializers;
   /** The current subject's state, read at its first use in a step (an event, a timer) and written at the step's end. */
   private transient SubjectState subject;
   private transient boolean subjectChanged;
@@ -400,7 +407,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     var serializer = new SubjectState.Serializer(slotNames, slotSerializers);
     layout = serializer.layout();
     subjects = getPartitionedState(new ValueStateDescriptor<>(SUBJECT_STATE, serializer));
-    changedInPlace = getKeyedStateBackend() instanceof org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+    changedInPlace = getKeyedStateBackend() instanceof HeapKeyedStateBackend;
     migrateSeparateStates();
     try (var keys = getKeyedStateBackend().getKeys(SUBJECT_STATE, VoidNamespace.INSTANCE)) {
       openSubjects = keys.count();
@@ -415,7 +422,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     List<String> old = new ArrayList<>(slotNames);
     old.add("seen-events");
     old.add("rule-deadlines");
-    java.util.Set<Object> keys = new java.util.LinkedHashSet<>();
+    Set<Object> keys = new LinkedHashSet<>();
     for (String name : old) {
       try (var stream = getKeyedStateBackend().getKeys(name, VoidNamespace.INSTANCE)) {
         stream.forEach(keys::add);
@@ -430,7 +437,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     List<ValueState<Object>> oldSlots = new ArrayList<>();
     for (int i = 0; i < slotNames.size(); i++) {
       @SuppressWarnings("unchecked")
-      var serializer = (org.apache.flink.api.common.typeutils.TypeSerializer<Object>) slotSerializers.get(i);
+      var serializer = (TypeSerializer<Object>) slotSerializers.get(i);
       oldSlots.add(getPartitionedState(new ValueStateDescriptor<>(slotNames.get(i), serializer)));
     }
     for (Object key : keys) {
@@ -460,7 +467,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   // The subject's one value
 
   /** The current subject's state: read at its first use in this step. */
-  private SubjectState subject() throws java.io.IOException {
+  private SubjectState subject() throws IOException {
     if (subject == null) {
       SubjectState stored = subjects.value();
       subjectStored = stored != null;
@@ -478,7 +485,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   }
 
   /** The end of a step for the current subject (an event judged, a timer fired): its state written if it changed. */
-  private void endStep() throws java.io.IOException {
+  private void endStep() throws IOException {
     if (subject == null) {
       return;
     }
@@ -505,8 +512,8 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     if (subject != null) {
       try {
         endStep();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
     super.setCurrentKey(key);
@@ -522,12 +529,12 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
 
     @Override
     @SuppressWarnings("unchecked")
-    public T value() throws java.io.IOException {
+    public T value() throws IOException {
       return (T) subject().values[index];
     }
 
     @Override
-    public void update(T value) throws java.io.IOException {
+    public void update(T value) throws IOException {
       subject().values[index] = value;
       subjectChanged = true;
     }
@@ -536,8 +543,8 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     public void clear() {
       try {
         update(null);
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
   }
@@ -640,23 +647,17 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
    * its rules re-judge it by the new version (a deadline the version moves, a ladder it changes).
    */
   private void wake(Parts<E, OUT> parts, long at) throws Exception {
-    List<Object> keys;
-    try (var stream = getKeyedStateBackend().getKeys(SUBJECT_STATE, VoidNamespace.INSTANCE)) {
-      keys = stream.collect(java.util.stream.Collectors.toList());
-    }
     judging = parts;
     emitAt = at;
-    for (Object key : keys) {
-      setCurrentKey(key);
-      if (subject().deadlines != null) {
+    forEachSubject(s -> {
+      if (s.deadlines != null) {
         for (int i = 0; i < parts.rules().size(); i++) {
           RuleContext ctx = ruleContexts.get(i);
           ctx.timestamp = at;
           parts.rules().get(i).onRulesChanged(at, ctx, out);
         }
       }
-      endStep();
-    }
+    });
   }
 
   @Override
@@ -695,15 +696,13 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     E event = record.getValue();
     long at = record.getTimestamp();
     String eventId = eventId(event);
-    if (dedup != null && !firstSight(event, eventId, at)) {
-      endStep();
-      return;
-    }
-    if (at <= timers.currentWatermark()) {
-      lateEvents.inc();
-      judge(event, at);
-    } else {
-      pending.add(at, (String) getCurrentKey(), event, eventId);
+    if (dedup == null || firstSight(event, eventId, at)) {
+      if (at <= timers.currentWatermark()) {
+        lateEvents.inc();
+        judge(event, at);
+      } else {
+        pending.add(at, (String) getCurrentKey(), event, eventId);
+      }
     }
     endStep();
   }
@@ -958,24 +957,33 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
         .build();
   }
 
-  /** The deadlines the stage holds for all its subjects (what each rule asked for, not Flink timers): for tests. */
-  public int deadlines() throws Exception {
-    Object key = getCurrentKey();
-    int n = 0;
-    List<Object> all;
-    try (var keys = getKeyedStateBackend().getKeys(SUBJECT_STATE, VoidNamespace.INSTANCE)) {
-      all = keys.collect(java.util.stream.Collectors.toList());
+  /** A step on every subject the stage keeps, each its own step; the current key is restored after. */
+  @FunctionalInterface
+  private interface SubjectStep {
+    void on(SubjectState subject) throws Exception;
+  }
+
+  private void forEachSubject(SubjectStep step) throws Exception {
+    Object current = getCurrentKey();
+    List<Object> keys;
+    try (var stream = getKeyedStateBackend().getKeys(SUBJECT_STATE, VoidNamespace.INSTANCE)) {
+      keys = stream.collect(Collectors.toList());
     }
-    for (Object k : all) {
-      setCurrentKey(k);
-      long[] d = subject().deadlines;
-      n += d == null ? 0 : d.length / 2;
+    for (Object key : keys) {
+      setCurrentKey(key);
+      step.on(subject());
       endStep();
     }
-    if (key != null) {
-      setCurrentKey(key);
+    if (current != null) {
+      setCurrentKey(current);
     }
-    return n;
+  }
+
+  /** The deadlines the stage holds for all its subjects (what each rule asked for, not Flink timers): for tests. */
+  public int deadlines() throws Exception {
+    int[] n = {0};
+    forEachSubject(s -> n[0] += s.deadlines == null ? 0 : s.deadlines.length / 2);
+    return n[0];
   }
 
   /** How many subjects hold a value in the rule state {@code name} (the rule's state name and its own): for tests. */
@@ -984,21 +992,9 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     if (slot == null) {
       throw new IllegalArgumentException("no state " + name + " among " + slotNames);
     }
-    Object key = getCurrentKey();
-    List<Object> all;
-    try (var keys = getKeyedStateBackend().getKeys(SUBJECT_STATE, VoidNamespace.INSTANCE)) {
-      all = keys.collect(java.util.stream.Collectors.toList());
-    }
-    int n = 0;
-    for (Object k : all) {
-      setCurrentKey(k);
-      n += slot.value() == null ? 0 : 1;
-      endStep();
-    }
-    if (key != null) {
-      setCurrentKey(key);
-    }
-    return n;
+    int[] n = {0};
+    forEachSubject(s -> n[0] += s.values[slot.index] == null ? 0 : 1);
+    return n[0];
   }
 
   public static String hex(long hash) {
