@@ -43,6 +43,8 @@ public final class Benchmark {
                        changelog:2,rocksdb:1,rocksdb:2,hashmap:2:keyed): to profile one of them
         --scale-steps L  the open-case populations of figure 4, ascending (default 10000,100000,1000000)
         --scale-budget M minutes the RocksDB scale job may take (default 8)
+        --managed-memory MB  the TaskManager's managed memory, RocksDB's block cache and write buffers
+                       shared by its 2 slots (default 1024): to size it for a population
         --block NAME   write into the result block NAME of the document instead of the main one, so a
                        separate run (e.g. --only scale --scale-steps 10000,1000000,10000000) keeps its own
         --out FILE     the document to write the results into (default docs/benchmarks.md)
@@ -60,20 +62,24 @@ public final class Benchmark {
   private static final List<String> IN_PROCESS = List.of("hashmap:1", "hashmap:2", "changelog:2", "rocksdb:1",
       "rocksdb:2", "hashmap:2:keyed");
 
+  static final int MANAGED_MEMORY_MB = 1024;
+
   private final Sizes sizes;
   private final List<String> inProcess;
+  private final int managedMemoryMb;
   private final PrintStream log;
   private final StringBuilder md = new StringBuilder();
 
-  private Benchmark(Sizes sizes, List<String> inProcess, PrintStream log) {
+  private Benchmark(Sizes sizes, List<String> inProcess, int managedMemoryMb, PrintStream log) {
     this.sizes = sizes;
     this.inProcess = inProcess;
+    this.managedMemoryMb = managedMemoryMb;
     this.log = log;
   }
 
   /** What the command line asks for. */
   record Options(Sizes sizes, Set<String> only, Path out, boolean write, List<String> inProcess, String block,
-      boolean help) {}
+      int managedMemoryMb, boolean help) {}
 
   public static void main(String[] argv) throws Exception {
     Locale.setDefault(Locale.ROOT);
@@ -89,7 +95,7 @@ public final class Benchmark {
       System.out.print(HELP);
       return;
     }
-    Benchmark bench = new Benchmark(o.sizes(), o.inProcess(), System.err);
+    Benchmark bench = new Benchmark(o.sizes(), o.inProcess(), o.managedMemoryMb(), System.err);
     bench.run(o.only());
     System.out.println(bench.md);
     if (o.write()) {
@@ -108,6 +114,7 @@ public final class Benchmark {
     int[] scaleSteps = null;
     Integer scaleBudgetMinutes = null;
     String block = MAIN_BLOCK;
+    int managedMemoryMb = MANAGED_MEMORY_MB;
     for (int i = 0; i < argv.length; i++) {
       String option = argv[i];
       switch (option) {
@@ -153,6 +160,13 @@ public final class Benchmark {
             throw new IllegalArgumentException("--scale-budget: whole minutes ≥ 1, got \"" + minutes + "\"");
           }
         }
+        case "--managed-memory" -> {
+          String mb = value(argv, ++i, option);
+          managedMemoryMb = mb.matches("[1-9][0-9]{0,5}") ? Integer.parseInt(mb) : 0;
+          if (managedMemoryMb < 128) {
+            throw new IllegalArgumentException("--managed-memory: whole MB ≥ 128, got \"" + mb + "\"");
+          }
+        }
         case "--block" -> {
           block = value(argv, ++i, option);
           if (!block.matches("[a-z0-9-]+")) {
@@ -162,7 +176,7 @@ public final class Benchmark {
         case "--out" -> out = Path.of(value(argv, ++i, option));
         case "--no-write" -> write = false;
         case "--help", "-h" -> {
-          return new Options(sizes, only, out, write, inProcess, block, true);
+          return new Options(sizes, only, out, write, inProcess, block, managedMemoryMb, true);
         }
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
@@ -175,7 +189,7 @@ public final class Benchmark {
     if (scaleBudgetMinutes != null) {
       sizes = sizes.withScaleBudget(Duration.ofMinutes(scaleBudgetMinutes));
     }
-    return new Options(sizes, only, out, write, inProcess, block, false);
+    return new Options(sizes, only, out, write, inProcess, block, managedMemoryMb, false);
   }
 
   private static String value(String[] argv, int i, String option) {
@@ -222,7 +236,9 @@ public final class Benchmark {
         .append("| memory | ").append(machine.memory()).append(" |\n")
         .append("| JDK | ").append(machine.jdk()).append(" |\n")
         .append("| date | ").append(machine.date()).append(" |\n")
-        .append("| load average at start (1/5/15 min) | ").append(machine.loadAverage()).append(" |\n");
+        .append("| load average at start (1/5/15 min) | ").append(machine.loadAverage()).append(" |\n")
+        .append("| the MiniCluster's TaskManager | 2 slots, ").append(managedMemoryMb)
+        .append(" MB of managed memory (RocksDB's block cache and write buffers) |\n");
 
     Workload w = null;
     if (only.contains("decode") || only.contains("inprocess") || only.contains("sql") || only.contains("kafka")) {
@@ -237,7 +253,7 @@ public final class Benchmark {
     if (w != null && only.contains("decode")) {
       decodeSection(w, throughput);
     }
-    try (BenchCluster cluster = new BenchCluster(2, 1024)) {
+    try (BenchCluster cluster = new BenchCluster(2, managedMemoryMb)) {
       if (only.contains("inprocess")) {
         inProcessSection(cluster, w, throughput);
       }

@@ -75,6 +75,10 @@ class HarnessTest {
           assertThat(s.openCasesSteps()).containsExactly(10_000, 10_000_000);
           assertThat(s.scaleBudget()).hasMinutes(60);
         });
+    assertThatThrownBy(() -> Benchmark.parse(new String[] {"--managed-memory", "2g"}))
+        .hasMessage("--managed-memory: whole MB ≥ 128, got \"2g\"");
+    assertThat(Benchmark.parse(new String[] {"--managed-memory", "3072"}).managedMemoryMb()).isEqualTo(3072);
+    assertThat(Benchmark.parse(new String[0]).managedMemoryMb()).isEqualTo(Benchmark.MANAGED_MEMORY_MB);
     assertThat(Benchmark.parse(new String[] {"--inprocess", "hashmap:2:keyed", "--quick"}).inProcess())
         .containsExactly("hashmap:2:keyed");
   }

@@ -74,7 +74,10 @@ import org.slf4j.LoggerFactory;
  *       event it has seen, two longs — its eventId's hash and its content's ({@link ContentHash}).
  *       A repeat with the same content is counted ({@code duplicateEvents}) and dropped; one with
  *       other content is counted ({@code conflictingDuplicates}) and leaves as a dead letter naming
- *       both hashes ({@link #CONFLICTS}); the first version stands. The ids go with the subject:
+ *       both hashes ({@link #CONFLICTS}); the first version to arrive stands. A repeat of a waiting
+ *       event is known at its arrival (the waiting events are indexed by subject and eventId hash),
+ *       a repeat of a judged one when it is judged: the subject's value is read once per event,
+ *       not at arrival and again when judged. The ids go with the subject:
  *       {@code dedupRetention} after its last event, by one timer per subject, re-armed lazily.
  *   <li><b>Event-time order without a timer per event.</b> Events of one subject arrive in any
  *       order; rules on a sequence must see them in event-time order. Waiting events are held by
@@ -154,7 +157,10 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   /** The version whose rules are judging now, stamped on their alerts. */
   private transient Parts<E, OUT> judging;
   private transient PendingEvents<E> pending;
+  /** Waiting events already de-duplicated: by an earlier release, which did it at arrival, or none (a stage without). */
   private transient ListState<Tuple2<Long, E>> pendingState;
+  /** Waiting events not yet de-duplicated against their subjects' seen events: that is done when each is judged. */
+  private transient ListState<Tuple2<Long, E>> unseenState;
   /** Each subject's state in one value ({@link SubjectState}): seen events, deadlines, the rules' value states. */
   private transient ValueState<SubjectState> subjects;
   private transient SubjectState.Layout layout;
@@ -287,6 +293,8 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     pending = new PendingEvents<>();
     pendingState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("pending-events",
         new TupleTypeInfo<>(Types.LONG, TypeInformation.of(type))));
+    unseenState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(
+        "pending-events-unseen", new TupleTypeInfo<>(Types.LONG, TypeInformation.of(type))));
     versionState = context.getOperatorStateStore().getBroadcastState(VERSIONS);
     switchedState = context.getOperatorStateStore().getUnionListState(
         new ListStateDescriptor<>("rules-switched-through", Types.LONG));
@@ -303,11 +311,13 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
       @SuppressWarnings("unchecked")
       KeySelector<E, String> keys = (KeySelector<E, String>) getStateKeySelector1();
       var task = getRuntimeContext().getTaskInfo();
-      for (Tuple2<Long, E> p : pendingState.get()) {
-        String key = keys.getKey(p.f1);
-        if (KeyGroupRangeAssignment.assignKeyToParallelOperator(key, task.getMaxNumberOfParallelSubtasks(),
-            task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
-          pending.add(p.f0, key, p.f1, eventId(p.f1));
+      for (boolean seen : new boolean[] {true, false}) {
+        for (Tuple2<Long, E> p : (seen ? pendingState : unseenState).get()) {
+          String key = keys.getKey(p.f1);
+          if (KeyGroupRangeAssignment.assignKeyToParallelOperator(key, task.getMaxNumberOfParallelSubtasks(),
+              task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
+            wait(p.f0, key, p.f1, eventId(p.f1), seen);
+          }
         }
       }
     }
@@ -317,7 +327,8 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   public void snapshotState(StateSnapshotContext context) throws Exception {
     endStep();
     super.snapshotState(context);
-    pendingState.update(pending.snapshot());
+    pendingState.update(pending.snapshot(true));
+    unseenState.update(pending.snapshot(false));
     switchedState.update(List.of(switchedThrough));
   }
 
@@ -696,15 +707,38 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     E event = record.getValue();
     long at = record.getTimestamp();
     String eventId = eventId(event);
-    if (dedup == null || firstSight(event, eventId, at)) {
-      if (at <= timers.currentWatermark()) {
+    boolean late = at <= timers.currentWatermark();
+    if (dedup == null) {
+      if (late) {
         lateEvents.inc();
         judge(event, at);
       } else {
         pending.add(at, (String) getCurrentKey(), event, eventId);
       }
+    } else {
+      // A repeat of a waiting event is known here; one of a judged event when it is judged (its subject read once).
+      long idHash = ContentHash.of(eventId);
+      long content = ContentHash.of(event);
+      PendingEvents.Pending<E> first = pending.waiting((String) getCurrentKey(), idHash);
+      if (first != null) {
+        repeat(eventId, event, first.content(), content, at);
+      } else if (!late) {
+        pending.add(at, (String) getCurrentKey(), event, eventId, idHash, content, false);
+      } else if (firstSight(event, eventId, idHash, content, at)) {
+        lateEvents.inc();
+        judge(event, at);
+      }
     }
     endStep();
+  }
+
+  /** A restored waiting event. */
+  private void wait(long at, String key, E event, String eventId, boolean seen) {
+    if (dedup == null) {
+      pending.add(at, key, event, eventId);
+    } else {
+      pending.add(at, key, event, eventId, ContentHash.of(eventId), ContentHash.of(event), seen);
+    }
   }
 
   @Override
@@ -726,7 +760,9 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
       while (!pending.isEmpty() && pending.nextAt() == t) {
         PendingEvents.Pending<E> p = pending.poll();
         setCurrentKey(p.key());
-        judge(p.event(), t);
+        if (p.seen() || firstSight(p.event(), p.eventId(), p.id().idHash(), p.content(), t)) {
+          judge(p.event(), t);
+        }
         endStep();
       }
     }
@@ -888,10 +924,9 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   // ---------------------------------------------------------------------------------------------
   // De-duplication
 
-  private boolean firstSight(E event, String eventId, long at) throws Exception {
+  /** Whether the event is new to its subject (then it is among its seen events), else a repeat counted. */
+  private boolean firstSight(E event, String eventId, long idHash, long content, long at) throws Exception {
     SubjectState s = subject();
-    long idHash = ContentHash.of(eventId);
-    long content = ContentHash.of(event);
     if (s.seen == null) {
       s.seen = new long[0];
       s.seenExpiresAt = at + dedup.retentionMillis();
@@ -900,13 +935,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     } else {
       int i = indexOf(s.seen, idHash);
       if (i >= 0) {
-        long first = s.seen[i + 1];
-        if (first == content) {
-          duplicates.inc();
-        } else {
-          conflicting.inc();
-          output.collect(CONFLICTS, new StreamRecord<>(conflict(eventId, event, first, content), at));
-        }
+        repeat(eventId, event, s.seen[i + 1], content, at);
         return false;
       }
       s.seenExpiresAt = Math.max(s.seenExpiresAt, at + dedup.retentionMillis());
@@ -917,6 +946,16 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     s.seen = more;
     subjectChanged = true;
     return true;
+  }
+
+  /** A repeat of an event first seen with content hash {@code first}: dropped, a dead letter if its content differs. */
+  private void repeat(String eventId, E event, long first, long content, long at) {
+    if (first == content) {
+      duplicates.inc();
+    } else {
+      conflicting.inc();
+      output.collect(CONFLICTS, new StreamRecord<>(conflict(eventId, event, first, content), at));
+    }
   }
 
   /** The index of the event with this eventId hash among the pairs {@code seen}, or -1. */
@@ -1206,9 +1245,17 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     }
   }
 
-  /** The events waiting for the watermark, sorted by (instant, eventId, arrival). */
+  /**
+   * The events waiting for the watermark, sorted by (instant, eventId, arrival); those of a stage that
+   * de-duplicates also by (subject, eventId hash), so a repeat of a waiting event is known at its arrival.
+   */
   static final class PendingEvents<E> {
-    record Pending<E>(long at, String key, E event, String eventId, long seq) {}
+    /** A waiting event; {@code seen}: its eventId is already among its subject's seen events (or none are kept). */
+    record Pending<E>(long at, String key, E event, String eventId, long seq, WaitingId id, long content,
+        boolean seen) {}
+
+    /** A waiting event's subject and eventId hash. */
+    record WaitingId(String key, long idHash) {}
 
     /** (instant, eventId, arrival), written out: it runs for every event that arrives out of order. */
     private static final Comparator<Pending<?>> ORDER = (a, b) -> {
@@ -1224,9 +1271,26 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     private int head;
     private int size;
     private long seq;
+    private final Map<WaitingId, Pending<E>> byId = new HashMap<>();
 
+    /** An event of a stage without de-duplication. */
     void add(long at, String key, E event, String eventId) {
-      Pending<E> p = new Pending<>(at, key, event, eventId, seq++);
+      insert(new Pending<>(at, key, event, eventId, seq++, null, 0, true));
+    }
+
+    /** An event of a de-duplicating stage, its eventId already among its subject's seen events or not. */
+    void add(long at, String key, E event, String eventId, long idHash, long content, boolean seen) {
+      Pending<E> p = new Pending<>(at, key, event, eventId, seq++, new WaitingId(key, idHash), content, seen);
+      byId.put(p.id(), p);
+      insert(p);
+    }
+
+    /** The waiting event of subject {@code key} with this eventId hash, or null. */
+    Pending<E> waiting(String key, long idHash) {
+      return byId.isEmpty() ? null : byId.get(new WaitingId(key, idHash));
+    }
+
+    private void insert(Pending<E> p) {
       if (size == items.length) {
         if (head > items.length / 2) {
           System.arraycopy(items, head, items, 0, size - head);
@@ -1274,13 +1338,19 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
         head = 0;
         size = 0;
       }
+      if (p.id() != null) {
+        byId.remove(p.id());
+      }
       return p;
     }
 
-    List<Tuple2<Long, E>> snapshot() {
-      List<Tuple2<Long, E>> list = new ArrayList<>(size - head);
+    /** The waiting events whose eventIds are ({@code seen}) or are not yet among their subjects' seen events. */
+    List<Tuple2<Long, E>> snapshot(boolean seen) {
+      List<Tuple2<Long, E>> list = new ArrayList<>();
       for (int i = head; i < size; i++) {
-        list.add(Tuple2.of(items[i].at(), items[i].event()));
+        if (items[i].seen() == seen) {
+          list.add(Tuple2.of(items[i].at(), items[i].event()));
+        }
       }
       return list;
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
@@ -115,10 +116,11 @@ class SubjectStageTest {
     for (int i = 0; i < 50; i++) {
       feed(h, event("E" + i, "C1", T0 + i * 1000L, ApprovalAction.REVIEWED));
     }
-    // The subject's one de-duplication expiry; none for its 50 waiting events.
-    assertThat(h.numEventTimeTimers()).isEqualTo(1);
+    assertThat(h.numEventTimeTimers()).as("none for its 50 waiting events").isZero();
+    assertThat(h.numKeyedStateEntries()).as("nor any state of the subject before one is judged").isZero();
     h.processWatermark(T0 + 49_000);
-    assertThat(h.numEventTimeTimers()).as("the rule's deadline folded into the subject's one timer").isEqualTo(1);
+    assertThat(h.numEventTimeTimers()).as("the rule's deadline and the ids' expiry folded into the subject's one timer")
+        .isEqualTo(1);
   }
 
   @Test
@@ -140,6 +142,31 @@ class SubjectStageTest {
     assertThat(d.getSourceTopic()).isEqualTo("probity.approvals");
     assertThat(d.getRaw()).isEqualTo(ByteBuffer.wrap(raw));
     assertThat(d.getRawSha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(raw)));
+  }
+
+  @Test
+  void theFirstVersionToArriveStandsWhetherItStillWaitsOrWasJudged() throws Exception {
+    var h = open();
+    // A repeat of a waiting event with an earlier time and other content: the waiting one stands.
+    feed(h, event("E1", "C1", T0 + 2000, ApprovalAction.RECEIVED));
+    feed(h, event("E1", "C1", T0 + 1000, ApprovalAction.APPROVED));
+    assertThat(metrics.count(SubjectStage.CONFLICTING)).as("known at its arrival").isEqualTo(1);
+    h.processWatermark(T0 + 2000);
+    assertThat(h.extractOutputValues()).containsExactly("C1/E1@2000");
+    // Another version of a judged event, with a later time: it waits, and is dropped when its turn comes.
+    feed(h, event("E1", "C1", T0 + 3000, ApprovalAction.RECEIVED));
+    feed(h, event("E2", "C1", T0 + 3000, ApprovalAction.REVIEWED));
+    assertThat(metrics.count(SubjectStage.CONFLICTING)).isEqualTo(1);
+    h.processWatermark(T0 + 3000);
+    assertThat(h.extractOutputValues()).containsExactly("C1/E1@2000", "C1/E2@3000");
+    assertThat(metrics.count(SubjectStage.CONFLICTING)).isEqualTo(2);
+    // The same repeat of a judged event is behind the watermark: known at once.
+    feed(h, event("E1", "C1", T0 + 2000, ApprovalAction.RECEIVED));
+    assertThat(metrics.count(SubjectStage.DUPLICATES)).isEqualTo(1);
+    // The same eventId for another subject is another event.
+    feed(h, event("E1", "C2", T0 + 4000, ApprovalAction.RECEIVED));
+    h.processWatermark(T0 + 4000);
+    assertThat(h.extractOutputValues()).endsWith("C2/E1@4000");
   }
 
   @Test
@@ -176,7 +203,7 @@ class SubjectStageTest {
       ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
       h.open();
       for (int i = 0; i < 20; i++) {
-        feed(h, event("E" + i, "C" + i, T0 + i, ApprovalAction.RECEIVED));
+        feed(h, event("E" + i, "C" + i, T0 + 10 + i, ApprovalAction.RECEIVED));
       }
       snapshot = h.snapshot(1, T0);
     }
@@ -189,10 +216,21 @@ class SubjectStageTest {
         ((SerializerConfigImpl) h.getExecutionConfig().getSerializerConfig()).setGenericTypes(false);
         h.initializeState(part);
         h.open();
+        // Other versions of every waiting event, earlier, each reaching the subtask of its key: the first stands.
+        for (int i = 0; i < 20; i++) {
+          String key = "C" + i;
+          if (KeyGroupRangeAssignment.assignKeyToParallelOperator(key, 128, 2) == subtask) {
+            feed(h, event("E" + i, key, T0 + i, ApprovalAction.APPROVED));
+          }
+        }
         h.processWatermark(T0 + 100);
         judged.addAll(h.extractOutputValues());
       }
     }
-    assertThat(judged).hasSize(20).doesNotHaveDuplicates();
+    List<String> first = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      first.add("C" + i + "/E" + i + "@" + (10 + i));
+    }
+    assertThat(judged).as("each judged once, in its first version").containsExactlyInAnyOrderElementsOf(first);
   }
 }
