@@ -316,7 +316,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
           String key = keys.getKey(p.f1);
           if (KeyGroupRangeAssignment.assignKeyToParallelOperator(key, task.getMaxNumberOfParallelSubtasks(),
               task.getNumberOfParallelSubtasks()) == task.getIndexOfThisSubtask()) {
-            wait(p.f0, key, p.f1, eventId(p.f1), seen);
+            restoreWaiting(p.f0, key, p.f1, eventId(p.f1), seen);
           }
         }
       }
@@ -733,7 +733,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   }
 
   /** A restored waiting event. */
-  private void wait(long at, String key, E event, String eventId, boolean seen) {
+  private void restoreWaiting(long at, String key, E event, String eventId, boolean seen) {
     if (dedup == null) {
       pending.add(at, key, event, eventId);
     } else {
