@@ -707,38 +707,26 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     E event = record.getValue();
     long at = record.getTimestamp();
     String eventId = eventId(event);
-    boolean late = at <= timers.currentWatermark();
-    if (dedup == null) {
-      if (late) {
-        lateEvents.inc();
-        judge(event, at);
-      } else {
-        pending.add(at, (String) getCurrentKey(), event, eventId);
-      }
-    } else {
-      // A repeat of a waiting event is known here; one of a judged event when it is judged (its subject read once).
-      long idHash = ContentHash.of(eventId);
-      long content = ContentHash.of(event);
-      PendingEvents.Pending<E> first = pending.waiting((String) getCurrentKey(), idHash);
-      if (first != null) {
-        repeat(eventId, event, first.content(), content, at);
-      } else if (!late) {
-        pending.add(at, (String) getCurrentKey(), event, eventId, idHash, content, false);
-      } else if (firstSight(event, eventId, idHash, content, at)) {
-        lateEvents.inc();
-        judge(event, at);
-      }
+    String key = (String) getCurrentKey();
+    // A repeat of a waiting event is known here; one of a judged event when it is judged (its subject read once).
+    long idHash = dedup == null ? 0 : ContentHash.of(eventId);
+    long content = dedup == null ? 0 : ContentHash.of(event);
+    PendingEvents.Pending<E> first = dedup == null ? null : pending.waiting(key, idHash);
+    if (first != null) {
+      repeat(eventId, event, first.content(), content, at);
+    } else if (at > timers.currentWatermark()) {
+      pending.add(at, key, event, eventId, idHash, content, dedup == null);
+    } else if (dedup == null || firstSight(event, eventId, idHash, content, at)) {
+      lateEvents.inc();
+      judge(event, at);
     }
     endStep();
   }
 
-  /** A restored waiting event. */
+  /** A restored waiting event, de-duplicated already ({@code seen}: by a release that did it at arrival) or not. */
   private void restoreWaiting(long at, String key, E event, String eventId, boolean seen) {
-    if (dedup == null) {
-      pending.add(at, key, event, eventId);
-    } else {
-      pending.add(at, key, event, eventId, ContentHash.of(eventId), ContentHash.of(event), seen);
-    }
+    boolean done = seen || dedup == null;
+    pending.add(at, key, event, eventId, done ? 0 : ContentHash.of(eventId), done ? 0 : ContentHash.of(event), done);
   }
 
   @Override
@@ -1246,11 +1234,14 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   }
 
   /**
-   * The events waiting for the watermark, sorted by (instant, eventId, arrival); those of a stage that
-   * de-duplicates also by (subject, eventId hash), so a repeat of a waiting event is known at its arrival.
+   * The events waiting for the watermark, sorted by (instant, eventId, arrival); those not yet
+   * de-duplicated also by (subject, eventId hash), so a repeat of one is known at its arrival.
    */
   static final class PendingEvents<E> {
-    /** A waiting event; {@code seen}: its eventId is already among its subject's seen events (or none are kept). */
+    /**
+     * A waiting event; {@code seen}: de-duplicated already (its eventId among its subject's seen events, or
+     * none are kept); else {@code id} indexes it.
+     */
     record Pending<E>(long at, String key, E event, String eventId, long seq, WaitingId id, long content,
         boolean seen) {}
 
@@ -1273,15 +1264,13 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     private long seq;
     private final Map<WaitingId, Pending<E>> byId = new HashMap<>();
 
-    /** An event of a stage without de-duplication. */
-    void add(long at, String key, E event, String eventId) {
-      insert(new Pending<>(at, key, event, eventId, seq++, null, 0, true));
-    }
-
-    /** An event of a de-duplicating stage, its eventId already among its subject's seen events or not. */
+    /** A waiting event, de-duplicated already ({@code seen}; its hashes unused) or not (indexed). */
     void add(long at, String key, E event, String eventId, long idHash, long content, boolean seen) {
-      Pending<E> p = new Pending<>(at, key, event, eventId, seq++, new WaitingId(key, idHash), content, seen);
-      byId.put(p.id(), p);
+      Pending<E> p = new Pending<>(at, key, event, eventId, seq++, seen ? null : new WaitingId(key, idHash), content,
+          seen);
+      if (!seen) {
+        byId.put(p.id(), p);
+      }
       insert(p);
     }
 
@@ -1338,7 +1327,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
         head = 0;
         size = 0;
       }
-      if (p.id() != null) {
+      if (!p.seen()) {
         byId.remove(p.id());
       }
       return p;

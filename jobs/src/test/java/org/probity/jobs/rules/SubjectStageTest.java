@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -207,7 +208,7 @@ class SubjectStageTest {
       }
       snapshot = h.snapshot(1, T0);
     }
-    List<String> judged = new java.util.ArrayList<>();
+    List<String> judged = new ArrayList<>();
     for (int subtask = 0; subtask < 2; subtask++) {
       OperatorSubtaskState part = AbstractStreamOperatorTestHarness.repartitionOperatorState(snapshot, 128, 1, 2,
           subtask);
@@ -227,7 +228,7 @@ class SubjectStageTest {
         judged.addAll(h.extractOutputValues());
       }
     }
-    List<String> first = new java.util.ArrayList<>();
+    List<String> first = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       first.add("C" + i + "/E" + i + "@" + (10 + i));
     }
