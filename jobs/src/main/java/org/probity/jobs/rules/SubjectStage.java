@@ -1259,6 +1259,8 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
 
     @SuppressWarnings("unchecked")
     private Pending<E>[] items = new Pending[64];
+    /** {@code items}' instants, where a binary search reads them without a cache miss per probe. */
+    private long[] ats = new long[64];
     private int head;
     private int size;
     private long seq;
@@ -1283,21 +1285,23 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
       if (size == items.length) {
         if (head > items.length / 2) {
           System.arraycopy(items, head, items, 0, size - head);
+          System.arraycopy(ats, head, ats, 0, size - head);
           Arrays.fill(items, size - head, size, null);
           size -= head;
           head = 0;
         } else {
           items = Arrays.copyOf(items, items.length * 2);
+          ats = Arrays.copyOf(ats, ats.length * 2);
         }
       }
       // Mostly in order: appended, else placed by binary search (after its equals: arrival order).
       int i = size;
-      if (i > head && ORDER.compare(items[i - 1], p) > 0) {
+      if (i > head && after(i - 1, p)) {
         int lo = head;
         int hi = size - 1;
         while (lo < hi) {
           int mid = (lo + hi) >>> 1;
-          if (ORDER.compare(items[mid], p) > 0) {
+          if (after(mid, p)) {
             hi = mid;
           } else {
             lo = mid + 1;
@@ -1307,9 +1311,17 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
       }
       if (i < size) {
         System.arraycopy(items, i, items, i + 1, size - i);
+        System.arraycopy(ats, i, ats, i + 1, size - i);
       }
       items[i] = p;
+      ats[i] = p.at();
       size++;
+    }
+
+    /** Whether the event at {@code i} goes after {@code p}; the instants from their own array, not each event's. */
+    private boolean after(int i, Pending<E> p) {
+      long at = ats[i];
+      return at != p.at() ? at > p.at() : ORDER.compare(items[i], p) > 0;
     }
 
     boolean isEmpty() {
@@ -1317,7 +1329,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     }
 
     long nextAt() {
-      return items[head].at();
+      return ats[head];
     }
 
     Pending<E> poll() {

@@ -9,6 +9,7 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
@@ -87,6 +88,8 @@ public final class SubjectState {
     private final String[] names;
     private final TypeSerializer<Object>[] slots;
     private transient Layout layout;
+    /** Where a subject is written before a stream takes it whole (see {@link #serialize}); one per duplicate. */
+    private transient DataOutputSerializer staging;
 
     @SuppressWarnings("unchecked")
     public Serializer(List<String> names, List<TypeSerializer<?>> slots) {
@@ -114,13 +117,12 @@ public final class SubjectState {
     @Override
     @SuppressWarnings("unchecked")
     public TypeSerializer<SubjectState> duplicate() {
+      // Never this: the staging buffer is the thread's own.
       TypeSerializer<Object>[] copies = new TypeSerializer[slots.length];
-      boolean same = true;
       for (int i = 0; i < slots.length; i++) {
         copies[i] = slots[i].duplicate();
-        same &= copies[i] == slots[i];
       }
-      return same ? this : new Serializer(names, copies, layout());
+      return new Serializer(names, copies, layout());
     }
 
     @Override
@@ -154,6 +156,21 @@ public final class SubjectState {
 
     @Override
     public void serialize(SubjectState record, DataOutputView out) throws IOException {
+      if (out instanceof DataOutputSerializer) {
+        write(record, out);
+        return;
+      }
+      // A heap snapshot's stream takes each primitive and each character of a string through a chain of
+      // calls; staged in an array, the subject is one write.
+      if (staging == null) {
+        staging = new DataOutputSerializer(512);
+      }
+      staging.clear();
+      write(record, staging);
+      out.write(staging.getSharedBuffer(), 0, staging.length());
+    }
+
+    private void write(SubjectState record, DataOutputView out) throws IOException {
       SubjectState s = record.in(layout());
       writeLongs(s.seen, out);
       if (s.seen != null) {

@@ -31,7 +31,9 @@ import org.probity.schema.Alert;
 import org.probity.schema.PaymentEvent;
 
 /**
- * PAYMENT_SIGNATURE_CHAIN: the CEP operator against the hand-written {@link KeyedSignatureChain},
+ * PAYMENT_SIGNATURE_CHAIN: flink-cep's own operator of the pattern (which orders its input itself; the
+ * job runs the same NFA in {@code OrderedCepOperator} behind the voucher stage, which orders it) against
+ * the hand-written {@link KeyedSignatureChain},
  * each alone in an operator harness (one thread, no network, the same keyed state backends Flink
  * runs), on the same generated payment events delivered with the replay's watermarking (bounded
  * out-of-orderness of 2 minutes, a watermark every 256 events). Prints, per state backend and

@@ -4,6 +4,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.util.OutputTag;
 import org.probity.jobs.rules.Filtered;
+import org.probity.jobs.rules.OrderedCepOperator;
 import org.probity.jobs.rules.Subjects;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.cep.CEP;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.cep.EventComparator;
 import org.apache.flink.cep.functions.PatternProcessFunction;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
@@ -62,7 +63,10 @@ import org.probity.schema.SubjectType;
  * partial match, so a returned voucher is judged on the signatures after its return, and the
  * earliest live match at PAID holds exactly the voucher's signing since its last REJECTED or PAID.
  * Judging the captured signatures ({@link #judge}) is plain code shared with the keyed-function
- * variant measured in docs/payment-rules.md.
+ * variant measured in docs/payment-rules.md. The pattern's NFA runs in {@link OrderedCepOperator}: the
+ * voucher stage hands the steps over in event-time order, so each goes to the NFA as it comes instead of
+ * waiting in flink-cep's own operator for the watermark (whose state it keeps, so a savepoint of a release
+ * that ran flink-cep's operator restores).
  *
  * <p>The pattern is bounded by {@code signatureWindowDays} of event time from a match's first event:
  * partial matches of vouchers never paid are pruned then, and their state goes; by the same bound a
@@ -131,10 +135,12 @@ public final class SignatureChainRule implements Rule {
       DataStream<PaymentEvent> neverLate = Subjects.feed(stages.vouchers(), STEPS)
           .transform("restamp late payments", TypeInformation.of(PaymentEvent.class), new RestampLateEvents<>())
           .uid("rule-payment-signature-chain-restamp");
-      DataStream<Tuple2<PaymentEvent, PaymentEvent[]>> matches = CEP.pattern(
-              DataStreamUtils.reinterpretAsKeyedStream(neverLate, PaymentEvent::getVoucherId, Types.STRING),
-              pattern(config.payment()), BY_EVENT_ID)
-          .process(new Capture(), MATCH)
+      // The stage hands the voucher's steps over in event-time order: the NFA takes each as it comes.
+      DataStream<Tuple2<PaymentEvent, PaymentEvent[]>> matches =
+          DataStreamUtils.reinterpretAsKeyedStream(neverLate, PaymentEvent::getVoucherId, Types.STRING)
+              .transform("PAYMENT_SIGNATURE_CHAIN", MATCH, operator(
+                  neverLate.getType().createSerializer(neverLate.getExecutionConfig().getSerializerConfig()),
+                  config.payment(), new Capture()))
           .uid("rule-payment-signature-chain")
           .name("PAYMENT_SIGNATURE_CHAIN");
       // The pattern captures the signing whatever the chain; the chain in force at the PAID judges it.
@@ -143,6 +149,15 @@ public final class SignatureChainRule implements Rule {
           .uid("rule-payment-signature-chain-verdict")
           .name("PAYMENT_SIGNATURE_CHAIN verdict");
     });
+  }
+
+  /**
+   * Flink CEP's NFA of {@link #pattern} over a voucher stage's steps in event-time order ({@link
+   * OrderedCepOperator}; the state of flink-cep's own operator, which a release before this one ran).
+   */
+  public static <OUT> OrderedCepOperator<PaymentEvent, String, OUT> operator(TypeSerializer<PaymentEvent> serializer,
+      PaymentParameters parameters, PatternProcessFunction<PaymentEvent, OUT> function) {
+    return new OrderedCepOperator<>(serializer, pattern(parameters), BY_EVENT_ID, function);
   }
 
   /** A match: the PAID and the signing before it. */
@@ -184,8 +199,8 @@ public final class SignatureChainRule implements Rule {
 
   /**
    * The voucher's signing since its last REJECTED or PAID, then PAID, within the signature window.
-   * Public, with {@link Judge} and {@link #BY_EVENT_ID}, so a harness or a benchmark can build the
-   * operator as flink-cep's PatternStreamBuilder does.
+   * Public, with {@link Judge}, {@link #BY_EVENT_ID} and {@link #operator}, so a harness or a benchmark
+   * can build the operator.
    */
   public static Pattern<PaymentEvent, ?> pattern(PaymentParameters parameters) {
     return Pattern.<PaymentEvent>begin(SIGNING, AfterMatchSkipStrategy.skipPastLastEvent())

@@ -109,17 +109,17 @@ public final class VoucherFacts extends SubjectRule<PaymentEvent, PaymentEvent> 
       return;
     }
     Facts known = facts.value();
-    PaymentEvent.Builder filled = PaymentEvent.newBuilder(e);
+    PaymentEvent filled = copyOf(e);
     switch (e.getAction()) {
       case SUBMITTED, PAID -> {
         if (known == null) {
           known = new Facts();
         } else if (e.getAction() == PaymentAction.PAID) {
-          filled.setAmountFen(e.getAmountFen() != null ? e.getAmountFen() : known.amountFen)
-              .setPayeeId(e.getPayeeId() != null ? e.getPayeeId() : known.payeeId)
-              .setInvoiceNo(e.getInvoiceNo() != null ? e.getInvoiceNo() : known.invoiceNo)
-              .setCategory(e.getCategory() != null ? e.getCategory() : known.category)
-              .setDecisionRef(e.getDecisionRef() != null ? e.getDecisionRef() : known.decisionRef);
+          filled.setAmountFen(e.getAmountFen() != null ? e.getAmountFen() : known.amountFen);
+          filled.setPayeeId(e.getPayeeId() != null ? e.getPayeeId() : known.payeeId);
+          filled.setInvoiceNo(e.getInvoiceNo() != null ? e.getInvoiceNo() : known.invoiceNo);
+          filled.setCategory(e.getCategory() != null ? e.getCategory() : known.category);
+          filled.setDecisionRef(e.getDecisionRef() != null ? e.getDecisionRef() : known.decisionRef);
         }
         known.statedBy(e);
         facts.update(known);
@@ -130,8 +130,11 @@ public final class VoucherFacts extends SubjectRule<PaymentEvent, PaymentEvent> 
             || disagrees(e.getInvoiceNo(), f.invoiceNo) || disagrees(e.getDecisionRef(), f.decisionRef)) {
           disagreeing.inc();
         }
-        filled.setAmountFen(f.amountFen).setPayeeId(f.payeeId).setInvoiceNo(f.invoiceNo).setCategory(f.category)
-            .setDecisionRef(f.decisionRef);
+        filled.setAmountFen(f.amountFen);
+        filled.setPayeeId(f.payeeId);
+        filled.setInvoiceNo(f.invoiceNo);
+        filled.setCategory(f.category);
+        filled.setDecisionRef(f.decisionRef);
       }
     }
     if (known != null) {
@@ -141,7 +144,19 @@ public final class VoucherFacts extends SubjectRule<PaymentEvent, PaymentEvent> 
       paidAt.update(ctx.timestamp());
       ctx.timerService().registerEventTimeTimer(ctx.timestamp() + tombstoneMillis);
     }
-    out.collect(filled.build());
+    out.collect(filled);
+  }
+
+  /**
+   * A new record with the event's fields: they are immutable (strings, numbers, instants, enums), so they are
+   * shared, not copied as a builder does.
+   */
+  private static PaymentEvent copyOf(PaymentEvent e) {
+    PaymentEvent c = new PaymentEvent();
+    for (int i = 0; i < PaymentEvent.SCHEMA$.getFields().size(); i++) {
+      c.put(i, e.get(i));
+    }
+    return c;
   }
 
   /** A copy the event carries that differs from the voucher's (a copy where the voucher has none is not counted). */

@@ -55,26 +55,39 @@ class KeyedSignatureChainTest {
     }
     assertThat(payments).as("signatures carrying only the signer, as the contract allows")
         .anySatisfy(p -> assertThat(p.getAction() == PaymentAction.SIGNED && p.getAmountFen() == null).isTrue());
-    try (var cep = SignatureChainRuleTest.cep(parameters); var keyed = keyed()) {
+    try (BothEngines job = new BothEngines(this)) {
       long watermark = Long.MIN_VALUE;
       int n = 0;
       for (PaymentEvent p : payments) {
-        long t = p.getEventTime().toEpochMilli();
-        cep.processElement(p, t);
-        keyed.processElement(p, t);
-        watermark = Math.max(watermark, t - 120_000);
+        job.feed(p);
+        watermark = Math.max(watermark, p.getEventTime().toEpochMilli() - 120_000);
         if (++n % 64 == 0) {
-          cep.processWatermark(watermark);
-          keyed.processWatermark(watermark);
+          job.watermark(watermark);
         }
       }
       long end = payments.stream().mapToLong(p -> p.getEventTime().toEpochMilli()).max().orElseThrow() + DAY;
-      cep.processWatermark(end);
-      keyed.processWatermark(end);
+      job.watermark(end);
       Comparator<Alert> byId = Comparator.comparing(Alert::getAlertId);
-      List<Alert> expected = cep.extractOutputValues().stream().sorted(byId).toList();
+      List<Alert> expected = job.cep.extractOutputValues().stream().sorted(byId).toList();
       assertThat(expected).as("the generator plants signature-chain violations").isNotEmpty();
-      assertThat(keyed.extractOutputValues().stream().sorted(byId).toList()).isEqualTo(expected);
+      assertThat(job.keyed.extractOutputValues().stream().sorted(byId).toList()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void eventsArrivingInReverseAreJudgedInEventTimeByBothEngines() throws Exception {
+    Vouchers v = new Vouchers();
+    List<PaymentEvent> inOrder = List.of(v.signed("V1", "U01-D", SignerRole.DEPUTY, T0, 100),
+        v.signed("V1", "U01-J", SignerRole.DISCIPLINE, T0 + MINUTE, 100),
+        v.signed("V1", "U01-P", SignerRole.PRINCIPAL, T0 + 2 * MINUTE, 100),
+        v.event("V1", PaymentAction.PAID, T0 + 3 * MINUTE, 100));
+    try (BothEngines job = new BothEngines(this)) {
+      for (int i = inOrder.size() - 1; i >= 0; i--) {
+        job.feed(inOrder.get(i));
+      }
+      job.watermark(T0 + 3 * MINUTE);
+      assertThat(job.cep.extractOutputValues()).as("CEP: in order by three people").isEmpty();
+      assertThat(job.keyed.extractOutputValues()).as("keyed: in order by three people").isEmpty();
     }
   }
 
