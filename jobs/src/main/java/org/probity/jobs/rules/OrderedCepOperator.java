@@ -18,6 +18,7 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.cep.EventComparator;
 import org.apache.flink.cep.configuration.SharedBufferCacheConfig;
 import org.apache.flink.cep.functions.PatternProcessFunction;
+import org.apache.flink.cep.nfa.ComputationState;
 import org.apache.flink.cep.nfa.NFA;
 import org.apache.flink.cep.nfa.NFAState;
 import org.apache.flink.cep.nfa.NFAStateSerializer;
@@ -46,8 +47,9 @@ import org.apache.flink.util.OutputTag;
  * order them again: every event into a keyed map of waiting events with a timer at its instant, and
  * when the watermark passes, the map read, sorted and emptied. Here each event goes to the NFA when it
  * arrives: the time advanced to its instant, the event processed, the matches handed to the function,
- * exactly the steps {@code CepOperator} takes for it at the watermark. The only timers left are the
- * pattern's window ends, where the partial matches of a key that saw no later event are pruned.
+ * exactly the steps {@code CepOperator} takes for it at the watermark. The only timer left is one per
+ * key with partial matches: where its earliest leaves the pattern's window, pruned there if the key saw
+ * no later event (an event prunes what it has outlived first, as in {@code CepOperator}).
  *
  * <p>The state is {@code CepOperator}'s, by the same names and serializers, so a savepoint of a release
  * that ran {@code CepOperator} under the same uid restores into this one: its NFA states, shared buffers
@@ -138,6 +140,7 @@ public final class OrderedCepOperator<IN, KEY, OUT>
     long timestamp = record.getTimestamp();
     IN event = record.getValue();
     NFAState nfaState = nfaState();
+    long pruneWas = pruneAt(nfaState);
     if (!keysWithRestoredEvents.isEmpty() && keysWithRestoredEvents.contains(getCurrentKey())) {
       feedRestored(nfaState, timestamp, event);
     }
@@ -149,7 +152,33 @@ public final class OrderedCepOperator<IN, KEY, OUT>
       // then counted afresh: no event of it is left to share an id with).
       advanceTime(nfaState, timestamp + 1);
     }
+    long prune = pruneAt(nfaState);
+    if (prune != pruneWas) {
+      if (pruneWas != Long.MAX_VALUE) {
+        timerService.deleteEventTimeTimer(VoidNamespace.INSTANCE, pruneWas);
+      }
+      if (prune != Long.MAX_VALUE) {
+        timerService.registerEventTimeTimer(VoidNamespace.INSTANCE, prune);
+      }
+    }
     updateNfa(nfaState);
+  }
+
+  /**
+   * When the key's earliest partial match leaves the pattern's window (from its first event), or never.
+   * One timer per key, there: CepOperator keeps one per event that starts a match, each the window long,
+   * also after the key's matches have ended.
+   */
+  private long pruneAt(NFAState nfaState) {
+    long earliest = Long.MAX_VALUE;
+    if (nfa.getWindowTime() > 0) {
+      for (ComputationState match : nfaState.getPartialMatches()) {
+        if (match.getStartEventID() != null) {
+          earliest = Math.min(earliest, match.getStartTimestamp());
+        }
+      }
+    }
+    return earliest == Long.MAX_VALUE ? earliest : earliest + nfa.getWindowTime();
   }
 
   private static boolean onlyStart(NFAState nfaState) {
@@ -165,6 +194,10 @@ public final class OrderedCepOperator<IN, KEY, OUT>
       feedRestored(nfaState, watermark, null);
     }
     advanceTime(nfaState, watermark);
+    long prune = pruneAt(nfaState);
+    if (prune != Long.MAX_VALUE) {
+      timerService.registerEventTimeTimer(VoidNamespace.INSTANCE, prune);
+    }
     updateNfa(nfaState);
   }
 
@@ -227,12 +260,8 @@ public final class OrderedCepOperator<IN, KEY, OUT>
 
   private void processEvent(NFAState nfaState, IN event, long timestamp) throws Exception {
     try (SharedBufferAccessor<IN> accessor = partialMatches.getAccessor()) {
-      Collection<Map<String, List<IN>>> matches =
-          nfa.process(accessor, nfaState, event, timestamp, afterMatchSkipStrategy, timerService::currentProcessingTime);
-      if (nfa.getWindowTime() > 0 && nfaState.isNewStartPartialMatch()) {
-        timerService.registerEventTimeTimer(VoidNamespace.INSTANCE, timestamp + nfa.getWindowTime());
-      }
-      emit(matches, timestamp);
+      emit(nfa.process(accessor, nfaState, event, timestamp, afterMatchSkipStrategy,
+          timerService::currentProcessingTime), timestamp);
     }
   }
 
