@@ -141,7 +141,7 @@ public final class OrderedCepOperator<IN, KEY, OUT>
     IN event = record.getValue();
     NFAState nfaState = nfaState();
     long pruneWas = pruneAt(nfaState);
-    if (!keysWithRestoredEvents.isEmpty() && keysWithRestoredEvents.contains(getCurrentKey())) {
+    if (holdsRestoredEvents()) {
       feedRestored(nfaState, timestamp, event);
     }
     advanceTime(nfaState, timestamp);
@@ -190,7 +190,7 @@ public final class OrderedCepOperator<IN, KEY, OUT>
   public void onEventTime(InternalTimer<KEY, VoidNamespace> timer) throws Exception {
     NFAState nfaState = nfaState();
     long watermark = timerService.currentWatermark();
-    if (!keysWithRestoredEvents.isEmpty() && keysWithRestoredEvents.contains(getCurrentKey())) {
+    if (holdsRestoredEvents()) {
       feedRestored(nfaState, watermark, null);
     }
     advanceTime(nfaState, watermark);
@@ -203,6 +203,11 @@ public final class OrderedCepOperator<IN, KEY, OUT>
 
   @Override
   public void onProcessingTime(InternalTimer<KEY, VoidNamespace> timer) {}
+
+  /** Whether the current key still has events a savepoint of {@code CepOperator} left waiting. */
+  private boolean holdsRestoredEvents() {
+    return !keysWithRestoredEvents.isEmpty() && keysWithRestoredEvents.contains(getCurrentKey());
+  }
 
   /**
    * The key's restored waiting events up to {@code timestamp}, before {@code next} (at that instant) if

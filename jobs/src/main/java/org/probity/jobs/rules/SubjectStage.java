@@ -748,7 +748,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
       while (!pending.isEmpty() && pending.nextAt() == t) {
         PendingEvents.Pending<E> p = pending.poll();
         setCurrentKey(p.key());
-        if (p.seen() || firstSight(p.event(), p.eventId(), p.id().idHash(), p.content(), t)) {
+        if (p.seen() || firstSight(p.event(), p.eventId(), p.idHash(), p.content(), t)) {
           judge(p.event(), t);
         }
         endStep();
@@ -1240,9 +1240,9 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
   static final class PendingEvents<E> {
     /**
      * A waiting event; {@code seen}: de-duplicated already (its eventId among its subject's seen events, or
-     * none are kept); else {@code id} indexes it.
+     * none are kept); else indexed by its subject and {@code idHash}.
      */
-    record Pending<E>(long at, String key, E event, String eventId, long seq, WaitingId id, long content,
+    record Pending<E>(long at, String key, E event, String eventId, long seq, long idHash, long content,
         boolean seen) {}
 
     /** A waiting event's subject and eventId hash. */
@@ -1268,10 +1268,9 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
 
     /** A waiting event, de-duplicated already ({@code seen}; its hashes unused) or not (indexed). */
     void add(long at, String key, E event, String eventId, long idHash, long content, boolean seen) {
-      Pending<E> p = new Pending<>(at, key, event, eventId, seq++, seen ? null : new WaitingId(key, idHash), content,
-          seen);
+      Pending<E> p = new Pending<>(at, key, event, eventId, seq++, idHash, content, seen);
       if (!seen) {
-        byId.put(p.id(), p);
+        byId.put(new WaitingId(key, idHash), p);
       }
       insert(p);
     }
@@ -1340,7 +1339,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
         size = 0;
       }
       if (!p.seen()) {
-        byId.remove(p.id());
+        byId.remove(new WaitingId(p.key(), p.idHash()));
       }
       return p;
     }

@@ -141,8 +141,7 @@ public final class SignatureChainRule implements Rule {
               .transform("PAYMENT_SIGNATURE_CHAIN", MATCH, operator(
                   neverLate.getType().createSerializer(neverLate.getExecutionConfig().getSerializerConfig()),
                   config.payment(), new Capture()))
-          .uid("rule-payment-signature-chain")
-          .name("PAYMENT_SIGNATURE_CHAIN");
+          .uid("rule-payment-signature-chain");
       // The pattern captures the signing whatever the chain; the chain in force at the PAID judges it.
       RulesHistory history = subjects.history() != null ? subjects.history() : RulesHistory.startingWith(config, "");
       return RulesAt.apply(matches, subjects.versions(), new Verdict(history), TypeInformation.of(Alert.class))
