@@ -80,7 +80,7 @@ final class ApprovalCaseFunction extends SubjectRule<ApprovalEvent, Alert> {
 
   @Override
   protected void openState() {
-    cases = getRuntimeContext().getState(new ValueStateDescriptor<>("case", CaseState.TYPE));
+    cases = getRuntimeContext().getState(new ValueStateDescriptor<>("case", CaseStateSerializer.INSTANCE));
     endedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("ended-at", Types.LONG));
     lateEventsOfEndedSubjects = getRuntimeContext().getMetricGroup().counter("lateEventsOfEndedSubjects");
     unknownItemCodes = getRuntimeContext().getMetricGroup().counter("unknownItemCodes");

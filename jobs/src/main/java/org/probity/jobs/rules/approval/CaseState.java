@@ -2,17 +2,15 @@ package org.probity.jobs.rules.approval;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 
 /**
  * What the APPROVAL_* rules remember about one open case. One keyed value per case, so an event
  * costs one state read and one write (one RocksDB get and put), and ending a case is one clear.
- * A Flink POJO (public fields, no-argument constructor): serialized field by field by the POJO
- * serializer, without Kryo, and fields can be added in a later version without losing savepoints.
- * Days are epoch days in the calendar's zone, instants epoch milliseconds.
+ * Written by {@link CaseStateSerializer} (a field added here is added there, with a new snapshot
+ * version that reads the one before). Days are epoch days in the calendar's zone, instants epoch
+ * milliseconds.
  */
 public class CaseState {
-  public static final TypeInformation<CaseState> TYPE = TypeInformation.of(CaseState.class);
   static final int NO_DAY = Integer.MIN_VALUE;
   static final long NO_TIME = Long.MIN_VALUE;
 

@@ -27,7 +27,7 @@ import org.probity.schema.ApprovalEvent;
  * one open case stays within its byte budget (figures and method: docs/approval-state.md).
  */
 class ApprovalStateBackendsTest {
-  /** Budgets well above the measured figures (182 and 264 bytes serialized): a growth to look at, not noise. */
+  /** Budgets well above the measured figures (161 and 235 bytes serialized): a growth to look at, not noise. */
   private static final int VALUE_BUDGET_RECEIVED = 256;
   private static final int VALUE_BUDGET_MID_LIFE = 384;
   private static final int CHECKPOINT_BUDGET_PER_CASE = 512;

@@ -10,6 +10,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -20,6 +21,7 @@ import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.runtime.state.storage.FileSystemCheckpointStorage;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.probity.jobs.rules.SubjectStage;
+import org.probity.jobs.rules.SubjectState;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.probity.jobs.calendar.WorkingDayCalendar;
 import org.probity.jobs.config.ProbityConfig;
@@ -114,18 +116,24 @@ public final class ApprovalStateSize {
     harness.processWatermark(last);
   }
 
-  /** The serialized case value, as the heap backend's checkpoint and RocksDB store it. */
+  /** The serialized subject value of the case (its rules' state, seen events and deadlines), as the heap backend's checkpoint and RocksDB store it. */
   static int valueBytes(Profile profile) throws Exception {
     var harness = harness(new HashMapStateBackend());
     open(harness, 1, profile);
     KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
     backend.setCurrentKey(CASE_ID);
-    ValueState<CaseState> state = backend.getPartitionedState(VoidNamespace.INSTANCE,
-        VoidNamespaceSerializer.INSTANCE, new ValueStateDescriptor<>("ApprovalCaseFunction/case", CaseState.TYPE));
-    TypeSerializer<CaseState> serializer = CaseState.TYPE.createSerializer(harness.getExecutionConfig()
-        .getSerializerConfig());
+    // The approval stage's slots, in the order ApprovalCaseFunction declares them.
+    TypeSerializer<SubjectState> serializer = new SubjectState.Serializer(
+        List.of("ApprovalCaseFunction/case", "ApprovalCaseFunction/ended-at"),
+        List.of(CaseStateSerializer.INSTANCE, LongSerializer.INSTANCE));
+    ValueState<SubjectState> state = backend.getPartitionedState(VoidNamespace.INSTANCE,
+        VoidNamespaceSerializer.INSTANCE, new ValueStateDescriptor<>(SubjectStage.SUBJECT_STATE, serializer));
+    SubjectState subject = state.value();
+    if (subject == null) {
+      throw new IllegalStateException("case " + CASE_ID + " has no subject state");
+    }
     DataOutputSerializer out = new DataOutputSerializer(256);
-    serializer.serialize(state.value(), out);
+    serializer.serialize(subject, out);
     harness.close();
     return out.length();
   }
