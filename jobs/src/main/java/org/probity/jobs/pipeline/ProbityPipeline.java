@@ -108,7 +108,7 @@ public final class ProbityPipeline {
         // events of a subject (one Kafka partition) reach its stage in the order they were read.
         .setParallelism(input.getParallelism());
     SingleOutputStreamOperator<ApprovalEvent> routed = valid
-        .process(new RouteByStream(), TypeInformation.of(ApprovalEvent.class))
+        .process(new RouteByStream(), ExchangeType.APPROVAL)
         .name("route by stream")
         .setParallelism(input.getParallelism());
     EventStreams events = new EventStreams(

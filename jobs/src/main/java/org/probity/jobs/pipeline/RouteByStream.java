@@ -12,9 +12,9 @@ import org.probity.schema.ProcurementEvent;
 /** Splits the one de-duplicated stream back into the four typed event streams. */
 final class RouteByStream extends ProcessFunction<Ingested, ApprovalEvent> {
   private static final long serialVersionUID = 1L;
-  static final OutputTag<PaymentEvent> PAYMENTS = new OutputTag<>("payments") {};
-  static final OutputTag<ProcurementEvent> PROCUREMENT = new OutputTag<>("procurement") {};
-  static final OutputTag<DecisionEvent> DECISIONS = new OutputTag<>("decisions") {};
+  static final OutputTag<PaymentEvent> PAYMENTS = new OutputTag<>("payments", ExchangeType.PAYMENT);
+  static final OutputTag<ProcurementEvent> PROCUREMENT = new OutputTag<>("procurement", ExchangeType.PROCUREMENT);
+  static final OutputTag<DecisionEvent> DECISIONS = new OutputTag<>("decisions", ExchangeType.DECISION);
 
   @Override
   public void processElement(Ingested in, Context ctx, Collector<ApprovalEvent> out) {

@@ -1,5 +1,6 @@
 package org.probity.jobs.rules.payment;
 
+import org.probity.jobs.pipeline.ExchangeType;
 import org.apache.flink.util.OutputTag;
 import org.probity.jobs.rules.SubjectStage;
 import org.probity.jobs.rules.Subjects;
@@ -51,7 +52,7 @@ public final class DuplicatePaymentRule implements Rule {
   public static final String SAME_INVOICE = RuleId.PAYMENT_DUPLICATE.reason("SAME_INVOICE");
 
   /** The PAIDs the rule compares, from the voucher's stage. */
-  static final OutputTag<PaymentEvent> PAYMENTS = new OutputTag<>("duplicate-payment-candidates") {};
+  static final OutputTag<PaymentEvent> PAYMENTS = new OutputTag<>("duplicate-payment-candidates", ExchangeType.PAYMENT);
 
   @Override
   public Set<RuleId> ids() {

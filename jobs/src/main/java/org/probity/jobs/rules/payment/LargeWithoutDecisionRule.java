@@ -1,5 +1,6 @@
 package org.probity.jobs.rules.payment;
 
+import org.probity.jobs.pipeline.ExchangeType;
 import org.apache.flink.util.OutputTag;
 import org.probity.jobs.rules.Subjects;
 import java.util.Set;
@@ -91,9 +92,9 @@ public final class LargeWithoutDecisionRule implements Rule {
   public static final String AMOUNT_EXCEEDS_DECISION = RuleId.PAYMENT_LARGE_WITHOUT_DECISION.reason("AMOUNT_EXCEEDS_DECISION");
 
   /** Large payments, from the voucher's stage. */
-  static final OutputTag<PaymentEvent> LARGE = new OutputTag<>("large-payments") {};
+  static final OutputTag<PaymentEvent> LARGE = new OutputTag<>("large-payments", ExchangeType.PAYMENT);
   /** Collective decisions, from the meeting's stage. */
-  static final OutputTag<DecisionEvent> DECIDED = new OutputTag<>("collective-decisions") {};
+  static final OutputTag<DecisionEvent> DECIDED = new OutputTag<>("collective-decisions", ExchangeType.DECISION);
 
   @Override
   public Set<RuleId> ids() {

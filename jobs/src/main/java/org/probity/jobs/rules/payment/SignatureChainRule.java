@@ -1,5 +1,6 @@
 package org.probity.jobs.rules.payment;
 
+import org.probity.jobs.pipeline.ExchangeType;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.util.OutputTag;
@@ -103,7 +104,7 @@ public final class SignatureChainRule implements Rule {
   public static final EventComparator<PaymentEvent> BY_EVENT_ID = (a, b) -> a.getEventId().compareTo(b.getEventId());
 
   /** The voucher's signatures, returns and payments, for the CEP engine. */
-  static final OutputTag<PaymentEvent> STEPS = new OutputTag<>("signature-chain-steps") {};
+  static final OutputTag<PaymentEvent> STEPS = new OutputTag<>("signature-chain-steps", ExchangeType.PAYMENT);
 
   @Override
   public Set<RuleId> ids() {

@@ -1,5 +1,6 @@
 package org.probity.jobs.rules.procurement;
 
+import org.probity.jobs.pipeline.ExchangeType;
 import org.apache.flink.util.OutputTag;
 import org.probity.jobs.rules.Filtered;
 import org.probity.jobs.rules.SubjectStage;
@@ -36,7 +37,7 @@ public final class SplitPurchaseRule implements Rule {
   public static final String SAME_CATEGORY_YEAR = RuleId.PROCUREMENT_SPLIT_PURCHASE.reason("SAME_CATEGORY_YEAR");
 
   /** The first order or award of each procurement, for the split stages. */
-  static final OutputTag<ProcurementEvent> PURCHASES = new OutputTag<>("split-purchase-orders") {};
+  static final OutputTag<ProcurementEvent> PURCHASES = new OutputTag<>("split-purchase-orders", ExchangeType.PROCUREMENT);
 
   @Override
   public Set<RuleId> ids() {
