@@ -2,7 +2,6 @@ package org.probity.jobs.pipeline;
 
 import java.io.IOException;
 import java.lang.reflect.Constructor;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -237,11 +236,7 @@ public final class ExchangeType<T extends SpecificRecordBase> extends TypeInform
           continue;
         }
         switch (kinds[i]) {
-          case STRING -> {
-            byte[] b = ((String) v).getBytes(StandardCharsets.UTF_8);
-            writeLength(b.length, out);
-            out.write(b);
-          }
+          case STRING -> CompactStrings.writeString((String) v, out);
           case LONG -> out.writeLong((Long) v);
           case INT -> out.writeInt((Integer) v);
           case INSTANT -> out.writeLong(((Instant) v).toEpochMilli());
@@ -259,11 +254,7 @@ public final class ExchangeType<T extends SpecificRecordBase> extends TypeInform
           continue;
         }
         record.put(i, switch (kinds[i]) {
-          case STRING -> {
-            byte[] b = new byte[readLength(in)];
-            in.readFully(b);
-            yield new String(b, StandardCharsets.UTF_8);
-          }
+          case STRING -> CompactStrings.readString(in);
           case LONG -> in.readLong();
           case INT -> in.readInt();
           case INSTANT -> Instant.ofEpochMilli(in.readLong());
@@ -276,25 +267,6 @@ public final class ExchangeType<T extends SpecificRecordBase> extends TypeInform
     @Override
     public T deserialize(T reuse, DataInputView in) throws IOException {
       return deserialize(in);
-    }
-
-    private static void writeLength(int v, DataOutputView out) throws IOException {
-      while ((v & ~0x7F) != 0) {
-        out.writeByte((v & 0x7F) | 0x80);
-        v >>>= 7;
-      }
-      out.writeByte(v);
-    }
-
-    private static int readLength(DataInputView in) throws IOException {
-      int v = 0;
-      for (int shift = 0; ; shift += 7) {
-        int b = in.readUnsignedByte();
-        v |= (b & 0x7F) << shift;
-        if ((b & 0x80) == 0) {
-          return v;
-        }
-      }
     }
 
     @Override

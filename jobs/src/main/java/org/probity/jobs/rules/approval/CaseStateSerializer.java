@@ -1,7 +1,6 @@
 package org.probity.jobs.rules.approval;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -11,6 +10,7 @@ import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
+import org.probity.jobs.pipeline.CompactStrings;
 
 /**
  * An open case's {@link CaseState}, field by field in a fixed order: its flags in one byte, strings as
@@ -94,9 +94,9 @@ public final class CaseStateSerializer extends TypeSerializerSingleton<CaseState
   public void serialize(CaseState s, DataOutputView out) throws IOException {
     out.writeByte((s.itemInCatalogue ? ITEM_IN_CATALOGUE : 0) | (s.received ? RECEIVED : 0)
         | (s.awaitingSupplement ? AWAITING_SUPPLEMENT : 0) | (s.decided ? DECIDED : 0) | (s.completed ? COMPLETED : 0));
-    writeString(s.unitId, out);
-    writeString(s.itemCode, out);
-    writeString(s.receivedBy, out);
+    CompactStrings.writeString(s.unitId, out);
+    CompactStrings.writeString(s.itemCode, out);
+    CompactStrings.writeString(s.receivedBy, out);
     out.writeInt(s.promisedWorkingDays);
     out.writeInt(s.clockStartDay);
     out.writeInt(s.extensionWorkingDays);
@@ -129,9 +129,9 @@ public final class CaseStateSerializer extends TypeSerializerSingleton<CaseState
     s.awaitingSupplement = (flags & AWAITING_SUPPLEMENT) != 0;
     s.decided = (flags & DECIDED) != 0;
     s.completed = (flags & COMPLETED) != 0;
-    s.unitId = readString(in);
-    s.itemCode = readString(in);
-    s.receivedBy = readString(in);
+    s.unitId = CompactStrings.readString(in);
+    s.itemCode = CompactStrings.readString(in);
+    s.receivedBy = CompactStrings.readString(in);
     s.promisedWorkingDays = in.readInt();
     s.clockStartDay = in.readInt();
     s.extensionWorkingDays = in.readInt();
@@ -166,68 +166,28 @@ public final class CaseStateSerializer extends TypeSerializerSingleton<CaseState
     serialize(deserialize(in), out);
   }
 
-  /** Length + 1 as a variable-length int (0: null), then the UTF-8 bytes. */
-  private static void writeString(String s, DataOutputView out) throws IOException {
-    if (s == null) {
-      writeVarInt(0, out);
-      return;
-    }
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    writeVarInt(bytes.length + 1, out);
-    out.write(bytes);
-  }
-
-  private static String readString(DataInputView in) throws IOException {
-    int n = readVarInt(in) - 1;
-    if (n < 0) {
-      return null;
-    }
-    byte[] bytes = new byte[n];
-    in.readFully(bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
-  }
-
   /** Size + 1 (0: null), then each string. */
   private static void writeStrings(List<String> list, DataOutputView out) throws IOException {
     if (list == null) {
-      writeVarInt(0, out);
+      CompactStrings.writeVarInt(0, out);
       return;
     }
-    writeVarInt(list.size() + 1, out);
+    CompactStrings.writeVarInt(list.size() + 1, out);
     for (String s : list) {
-      writeString(s, out);
+      CompactStrings.writeString(s, out);
     }
   }
 
   private static List<String> readStrings(DataInputView in) throws IOException {
-    int n = readVarInt(in) - 1;
+    int n = CompactStrings.readVarInt(in) - 1;
     if (n < 0) {
       return null;
     }
     List<String> list = new ArrayList<>(Math.max(n, 4));
     for (int i = 0; i < n; i++) {
-      list.add(readString(in));
+      list.add(CompactStrings.readString(in));
     }
     return list;
-  }
-
-  private static void writeVarInt(int v, DataOutputView out) throws IOException {
-    while ((v & ~0x7F) != 0) {
-      out.writeByte((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    out.writeByte(v);
-  }
-
-  private static int readVarInt(DataInputView in) throws IOException {
-    int v = 0;
-    for (int shift = 0; ; shift += 7) {
-      int b = in.readUnsignedByte();
-      v |= (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return v;
-      }
-    }
   }
 
   @Override
