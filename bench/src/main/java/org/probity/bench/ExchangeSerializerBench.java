@@ -32,8 +32,7 @@ public final class ExchangeSerializerBench {
     new TrafficGenerator(RulesFile.defaults(), GeneratorSettings.DEFAULTS.withDays(30).withScale(2))
         .forEach(e -> byType.computeIfAbsent(e.getClass(), k -> new ArrayList<>()).add(e));
     Map<Class<?>, ExchangeType<?>> exchange = new LinkedHashMap<>();
-    for (ExchangeType<?> t : List.of(ExchangeType.APPROVAL, ExchangeType.PAYMENT, ExchangeType.PROCUREMENT,
-        ExchangeType.DECISION)) {
+    for (ExchangeType<?> t : ExchangeType.EVENTS) {
       exchange.put(t.getTypeClass(), t);
     }
     System.out.println("| events | n | Avro ns/event | ExchangeType ns/event | Avro bytes | ExchangeType bytes |");

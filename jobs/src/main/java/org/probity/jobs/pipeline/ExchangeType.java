@@ -38,6 +38,8 @@ public final class ExchangeType<T extends SpecificRecordBase> extends TypeInform
   public static final ExchangeType<PaymentEvent> PAYMENT = new ExchangeType<>(PaymentEvent.class);
   public static final ExchangeType<ProcurementEvent> PROCUREMENT = new ExchangeType<>(ProcurementEvent.class);
   public static final ExchangeType<DecisionEvent> DECISION = new ExchangeType<>(DecisionEvent.class);
+  /** The four event streams' types. */
+  public static final List<ExchangeType<?>> EVENTS = List.of(APPROVAL, PAYMENT, PROCUREMENT, DECISION);
 
   private final Class<T> type;
 

@@ -28,8 +28,7 @@ import org.probity.schema.SignerRole;
 class ExchangeTypeTest {
   @SuppressWarnings("unchecked")
   private static <T extends SpecificRecordBase> TypeSerializer<T> serializerOf(Class<?> type) {
-    ExchangeType<?> t = List.of(ExchangeType.APPROVAL, ExchangeType.PAYMENT, ExchangeType.PROCUREMENT,
-        ExchangeType.DECISION).stream().filter(x -> x.getTypeClass() == type).findFirst().orElseThrow();
+    ExchangeType<?> t = ExchangeType.EVENTS.stream().filter(x -> x.getTypeClass() == type).findFirst().orElseThrow();
     return (TypeSerializer<T>) t.createSerializer(new SerializerConfigImpl());
   }
 
