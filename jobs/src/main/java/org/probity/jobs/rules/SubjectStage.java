@@ -1245,9 +1245,6 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     record Pending<E>(long at, String key, E event, String eventId, long seq, long idHash, long content,
         boolean seen) {}
 
-    /** A waiting event's subject and eventId hash. */
-    record WaitingId(String key, long idHash) {}
-
     /** (instant, eventId, arrival), written out: it runs for every event that arrives out of order. */
     private static final Comparator<Pending<?>> ORDER = (a, b) -> {
       int c = Long.compare(a.at(), b.at());
@@ -1264,20 +1261,20 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     private int head;
     private int size;
     private long seq;
-    private final Map<WaitingId, Pending<E>> byId = new HashMap<>();
+    private final WaitingIndex<E> byId = new WaitingIndex<>();
 
     /** A waiting event, de-duplicated already ({@code seen}; its hashes unused) or not (indexed). */
     void add(long at, String key, E event, String eventId, long idHash, long content, boolean seen) {
       Pending<E> p = new Pending<>(at, key, event, eventId, seq++, idHash, content, seen);
       if (!seen) {
-        byId.put(new WaitingId(key, idHash), p);
+        byId.put(p);
       }
       insert(p);
     }
 
     /** The waiting event of subject {@code key} with this eventId hash, or null. */
     Pending<E> waiting(String key, long idHash) {
-      return byId.isEmpty() ? null : byId.get(new WaitingId(key, idHash));
+      return byId.get(key, idHash);
     }
 
     private void insert(Pending<E> p) {
@@ -1339,7 +1336,7 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
         size = 0;
       }
       if (!p.seen()) {
-        byId.remove(new WaitingId(p.key(), p.idHash()));
+        byId.remove(p);
       }
       return p;
     }
@@ -1353,6 +1350,117 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
         }
       }
       return list;
+    }
+  }
+
+  /**
+   * The waiting events not yet de-duplicated, by (subject, eventId hash): open addressing on the eventId
+   * hash (linear probing, removal by shifting back), the hashes in an array of their own, so a lookup at
+   * an event's arrival reads one slot of it and removing a judged event finds it by identity, with no
+   * entry objects for the collector to copy while the events wait. A repeat of a waiting event that
+   * {@link PendingEvents#add} is given anyway (only restored waiting events are added unchecked) takes the
+   * place of the one before, whose later removal then leaves it indexed.
+   */
+  static final class WaitingIndex<E> {
+    /** Marks an empty slot; an eventId hash of this value is kept as {@link #ZERO_HASH}, told apart by its event. */
+    private static final long EMPTY = 0;
+    private static final long ZERO_HASH = 0x9E3779B97F4A7C15L;
+
+    private long[] hashes = new long[64];
+    @SuppressWarnings("unchecked")
+    private PendingEvents.Pending<E>[] events = new PendingEvents.Pending[64];
+    private int size;
+
+    private static long stored(long idHash) {
+      return idHash == EMPTY ? ZERO_HASH : idHash;
+    }
+
+    /** The first slot to probe: the hash's bits mixed, for eventId hashes whose low bits vary little. */
+    private int home(long stored) {
+      long z = stored * 0x9E3779B97F4A7C15L;
+      return (int) (z >>> 32 ^ z) & (hashes.length - 1);
+    }
+
+    PendingEvents.Pending<E> get(String key, long idHash) {
+      if (size == 0) {
+        return null;
+      }
+      long h = stored(idHash);
+      int mask = hashes.length - 1;
+      for (int i = home(h); hashes[i] != EMPTY; i = (i + 1) & mask) {
+        PendingEvents.Pending<E> p = events[i];
+        if (hashes[i] == h && p.idHash() == idHash && p.key().equals(key)) {
+          return p;
+        }
+      }
+      return null;
+    }
+
+    void put(PendingEvents.Pending<E> p) {
+      if ((size + 1) * 2 > hashes.length) {
+        grow();
+      }
+      long h = stored(p.idHash());
+      int mask = hashes.length - 1;
+      int i = home(h);
+      for (; hashes[i] != EMPTY; i = (i + 1) & mask) {
+        PendingEvents.Pending<E> q = events[i];
+        if (hashes[i] == h && q.idHash() == p.idHash() && q.key().equals(p.key())) {
+          events[i] = p;
+          return;
+        }
+      }
+      hashes[i] = h;
+      events[i] = p;
+      size++;
+    }
+
+    /** Takes {@code p} out if it is indexed (the very event, not an equal one). */
+    void remove(PendingEvents.Pending<E> p) {
+      int mask = hashes.length - 1;
+      int i = home(stored(p.idHash()));
+      while (events[i] != p) {
+        if (hashes[i] == EMPTY) {
+          return;
+        }
+        i = (i + 1) & mask;
+      }
+      size--;
+      // Shift back the entries after it that would no longer be found past the gap.
+      for (int j = (i + 1) & mask; hashes[j] != EMPTY; j = (j + 1) & mask) {
+        int k = home(hashes[j]);
+        boolean stays = i <= j ? i < k && k <= j : i < k || k <= j;
+        if (!stays) {
+          hashes[i] = hashes[j];
+          events[i] = events[j];
+          i = j;
+        }
+      }
+      hashes[i] = EMPTY;
+      events[i] = null;
+    }
+
+    int size() {
+      return size;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void grow() {
+      long[] oldHashes = hashes;
+      PendingEvents.Pending<E>[] oldEvents = events;
+      hashes = new long[oldHashes.length * 2];
+      events = new PendingEvents.Pending[oldHashes.length * 2];
+      int mask = hashes.length - 1;
+      for (int j = 0; j < oldHashes.length; j++) {
+        if (oldHashes[j] != EMPTY) {
+          int i = home(oldHashes[j]);
+          while (hashes[i] != EMPTY) {
+            i = (i + 1) & mask;
+          }
+          hashes[i] = oldHashes[j];
+          events[i] = oldEvents[j];
+        }
+      }
     }
   }
 }
