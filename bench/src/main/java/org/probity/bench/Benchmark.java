@@ -697,7 +697,7 @@ public final class Benchmark {
     int largest = sizes.openCasesSteps()[sizes.openCasesSteps().length - 1];
     String measured = String.format("populations above %,d open cases; nothing above it is extrapolated.", largest);
     return largest >= 10_000_000 ? measured : measured + " A run with the 10M step (15 minutes on 2 cores): `bench/run "
-        + "--scale-steps 10000,100000,1000000,10000000 --scale-budget 30` with `PROBITY_BENCH_JAVA_OPTS=\"-Xmx16g "
-        + "-XX:+UseParallelGC\"` (the encoded input is held in memory).";
+        + "--scale-steps 10000,100000,1000000,10000000 --scale-budget 30` with `PROBITY_BENCH_HEAP=16g` (the encoded input is held in "
+        + "memory).";
   }
 }

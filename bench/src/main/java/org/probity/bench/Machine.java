@@ -1,19 +1,28 @@
 package org.probity.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** What the figures were measured on: they mean nothing without it. */
 record Machine(int cores, String cpu, String memory, String jdk, String date, String loadAverage) {
   static Machine describe() {
     return new Machine(Runtime.getRuntime().availableProcessors(), readCpuModel(), readMemory(),
-        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-            + ", -Xmx" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + "m",
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + ", " + heap(),
         ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), currentLoadAverage());
+  }
+
+  /** The heap and collector options the JVM was started with (they move the figures), else its maximum heap. */
+  private static String heap() {
+    String flags = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-Xms") || a.startsWith("-Xmx") || a.startsWith("-XX:+Use") || a.equals("-XX:+AlwaysPreTouch"))
+        .collect(Collectors.joining(" "));
+    return flags.isEmpty() ? "-Xmx" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + "m" : flags;
   }
 
   /** The 1-, 5- and 15-minute load averages now: above the core count, other work shared the machine. */
