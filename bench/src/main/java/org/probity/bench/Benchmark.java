@@ -696,7 +696,7 @@ public final class Benchmark {
   private String notMeasuredAtScale() {
     int largest = sizes.openCasesSteps()[sizes.openCasesSteps().length - 1];
     String measured = String.format("populations above %,d open cases; nothing above it is extrapolated.", largest);
-    return largest >= 10_000_000 ? measured : measured + " A run with the 10M step (15 minutes on 2 cores): `bench/run "
+    return largest >= 10_000_000 ? measured : measured + " A run with the 10M step (12 to 21 minutes on 2 cores): `bench/run "
         + "--scale-steps 10000,100000,1000000,10000000 --scale-budget 30` with `PROBITY_BENCH_HEAP=16g` (the encoded input is held in "
         + "memory).";
   }

@@ -1382,37 +1382,34 @@ public final class SubjectStage<E extends SpecificRecordBase, OUT> extends Abstr
     }
 
     PendingEvents.Pending<E> get(String key, long idHash) {
-      if (size == 0) {
-        return null;
-      }
-      long h = stored(idHash);
-      int mask = hashes.length - 1;
-      for (int i = home(h); hashes[i] != EMPTY; i = (i + 1) & mask) {
-        PendingEvents.Pending<E> p = events[i];
-        if (hashes[i] == h && p.idHash() == idHash && p.key().equals(key)) {
-          return p;
-        }
-      }
-      return null;
+      return size == 0 ? null : events[slotOf(key, idHash)];
     }
 
     void put(PendingEvents.Pending<E> p) {
       if ((size + 1) * 2 > hashes.length) {
         grow();
       }
-      long h = stored(p.idHash());
+      int i = slotOf(p.key(), p.idHash());
+      if (hashes[i] == EMPTY) {
+        hashes[i] = stored(p.idHash());
+        size++;
+      }
+      events[i] = p;
+    }
+
+    /** The slot of the waiting event of subject {@code key} with this eventId hash, else the empty slot where it would go. */
+    private int slotOf(String key, long idHash) {
+      long h = stored(idHash);
       int mask = hashes.length - 1;
       int i = home(h);
-      for (; hashes[i] != EMPTY; i = (i + 1) & mask) {
-        PendingEvents.Pending<E> q = events[i];
-        if (hashes[i] == h && q.idHash() == p.idHash() && q.key().equals(p.key())) {
-          events[i] = p;
-          return;
+      while (hashes[i] != EMPTY) {
+        PendingEvents.Pending<E> p = events[i];
+        if (hashes[i] == h && p.idHash() == idHash && p.key().equals(key)) {
+          return i;
         }
+        i = (i + 1) & mask;
       }
-      hashes[i] = h;
-      events[i] = p;
-      size++;
+      return i;
     }
 
     /** Takes {@code p} out if it is indexed (the very event, not an equal one). */
